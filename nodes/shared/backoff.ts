@@ -1,0 +1,44 @@
+import { sleep } from 'n8n-workflow';
+import * as n8nWorkflow from 'n8n-workflow';
+
+type SleepWithAbort = (ms: number, signal?: AbortSignal) => Promise<void>;
+
+// sleepWithAbort is missing from older n8n-workflow releases; fall back to short sleeps then.
+const sleepWithAbort = (n8nWorkflow as { sleepWithAbort?: SleepWithAbort }).sleepWithAbort;
+const FALLBACK_SLICE_MS = 250;
+
+export class CancelledError extends Error {
+	constructor() {
+		super('The execution was cancelled');
+		this.name = 'CancelledError';
+	}
+}
+
+export function throwIfCancelled(signal?: AbortSignal): void {
+	if (signal?.aborted) throw new CancelledError();
+}
+
+/** Waits `ms`, ending early with CancelledError when the execution is cancelled. */
+export async function pause(ms: number, signal?: AbortSignal): Promise<void> {
+	throwIfCancelled(signal);
+	if (sleepWithAbort) {
+		try {
+			await sleepWithAbort(ms, signal);
+		} catch (error) {
+			if (signal?.aborted) throw new CancelledError();
+			throw error;
+		}
+		return;
+	}
+	let left = ms;
+	while (left > 0) {
+		await sleep(Math.min(left, FALLBACK_SLICE_MS));
+		left -= FALLBACK_SLICE_MS;
+		throwIfCancelled(signal);
+	}
+}
+
+/** Exponential backoff: base, 2·base, 4·base … capped at `maxMs`. */
+export function backoffDelay(attempt: number, baseMs = 1000, maxMs = 30_000): number {
+	return Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt));
+}

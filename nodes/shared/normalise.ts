@@ -1,0 +1,53 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import { readJobId } from './soraApi';
+
+/** The one shape every node of this package outputs for a TTAPI Sora job. */
+export interface SoraJobResult extends IDataObject {
+	jobId: string;
+	status: string;
+	message: string;
+	videoUrl: string | null;
+	model: string | null;
+	prompt: string | null;
+	referImages: string[] | null;
+	quota: number | null;
+	finishTime: string | null;
+}
+
+function text(value: unknown): string | null {
+	if (typeof value === 'string') return value;
+	if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+	return null;
+}
+
+function quota(value: unknown): number | null {
+	if (value === null || value === undefined || value === '') return null;
+	const number = Number(value);
+	return Number.isFinite(number) ? number : null;
+}
+
+function imageList(value: unknown): string[] | null {
+	if (Array.isArray(value)) return value.filter((entry): entry is string => typeof entry === 'string');
+	if (typeof value === 'string' && value) return [value];
+	return null;
+}
+
+/**
+ * Turns a /sora/fetch answer or a hookUrl callback body (the same JSON) into SoraJobResult.
+ * The job's hookUrl is left out on purpose: it carries callback secrets.
+ */
+export function normaliseJobResult(raw: IDataObject, knownJobId?: string): SoraJobResult {
+	const data = (raw.data && typeof raw.data === 'object' ? raw.data : {}) as IDataObject;
+	return {
+		jobId: readJobId(raw) ?? knownJobId ?? '',
+		status: text(raw.status)?.toUpperCase() ?? '',
+		message: text(raw.message) ?? '',
+		videoUrl: text(data.videoUrl ?? data.video_url) || null,
+		model: text(data.model),
+		prompt: text(data.prompt),
+		referImages: imageList(data.referImages),
+		quota: quota(data.quota),
+		finishTime: text(data.finishTime) || null,
+	};
+}

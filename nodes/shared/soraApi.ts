@@ -1,0 +1,142 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import { backoffDelay, pause } from './backoff';
+import { FETCH_TIMEOUT_MS, SUBMIT_TIMEOUT_MS, TTAPI_PATHS } from './constants';
+import { SoraJobError, unauthorizedError } from './jobError';
+import type { TtApiClient, TtApiResponse } from './transport';
+import { TtApiTransportError } from './transport';
+
+/** What became of one POST /sora/generations, in the terms the money rule needs. */
+export type SubmitOutcome =
+	| { kind: 'accepted'; jobId: string }
+	/** Refused for TTAPI's queue limit: no job was created, submitting again later is safe. */
+	| { kind: 'queue-full'; message: string }
+	/** The request provably never left this machine: safe to send again. */
+	| { kind: 'not-sent'; message: string }
+	/** TTAPI answered with a refusal: no job, no charge, and sending it again would fail again. */
+	| { kind: 'rejected'; message: string; httpCode: number }
+	| { kind: 'unauthorized'; message: string }
+	/** The job may exist and cost quota, but we do not know its id: never resend. */
+	| { kind: 'uncertain'; message: string };
+
+const QUEUE_FULL_WORDS = /queue|concurren|too many|in progress|in-progress|busy/i;
+
+function ttapiMessage(response: TtApiResponse): string {
+	const message = response.body?.message;
+	return typeof message === 'string' ? message : '';
+}
+
+export function readJobId(body: IDataObject | undefined): string | undefined {
+	const data = body?.data as IDataObject | undefined;
+	const id = data?.job_id ?? data?.jobId ?? body?.jobId ?? body?.job_id;
+	return typeof id === 'string' && id ? id : undefined;
+}
+
+export async function submitGeneration(
+	client: TtApiClient,
+	body: IDataObject,
+): Promise<SubmitOutcome> {
+	let response: TtApiResponse;
+	try {
+		response = await client.send({
+			method: 'POST',
+			path: TTAPI_PATHS.generations,
+			body,
+			timeoutMs: SUBMIT_TIMEOUT_MS,
+		});
+	} catch (error) {
+		if (!(error instanceof TtApiTransportError) || error.cancelled) throw error;
+		return error.mayHaveReachedTtapi
+			? { kind: 'uncertain', message: error.message }
+			: { kind: 'not-sent', message: error.message };
+	}
+	return classifySubmitResponse(response);
+}
+
+export function classifySubmitResponse(response: TtApiResponse): SubmitOutcome {
+	const { statusCode, body } = response;
+	const message = ttapiMessage(response);
+	if (statusCode === 401) return { kind: 'unauthorized', message };
+	if (statusCode === 429) return { kind: 'queue-full', message: message || 'HTTP 429' };
+	if (statusCode >= 500) {
+		return { kind: 'uncertain', message: `TTAPI answered HTTP ${statusCode}${message ? `: ${message}` : ''}` };
+	}
+	if (!body) {
+		return {
+			kind: 'uncertain',
+			message: `TTAPI answered HTTP ${statusCode} with a body that is not JSON${response.malformed ? `: ${response.malformed}` : ''}`,
+		};
+	}
+	if (body.status === 'FAILED' || statusCode >= 400) {
+		if (QUEUE_FULL_WORDS.test(message)) return { kind: 'queue-full', message };
+		return { kind: 'rejected', message: message || `HTTP ${statusCode}`, httpCode: statusCode };
+	}
+	const jobId = readJobId(body);
+	if (body.status === 'SUCCESS' && jobId) return { kind: 'accepted', jobId };
+	return {
+		kind: 'uncertain',
+		message: `TTAPI answered HTTP ${statusCode} without a job id (status "${String(body.status)}")`,
+	};
+}
+
+export interface FetchOptions {
+	signal?: AbortSignal;
+	/** Consecutive transient failures (429, 5xx, network, bad JSON) tolerated before giving up. */
+	maxAttempts?: number;
+	backoffBaseMs?: number;
+}
+
+/** GET /sora/fetch, retried with backoff on transient failures. Returns TTAPI's raw job record. */
+export async function fetchJob(
+	client: TtApiClient,
+	jobId: string,
+	{ signal, maxAttempts = 6, backoffBaseMs = 1000 }: FetchOptions = {},
+): Promise<IDataObject> {
+	let lastProblem = '';
+	for (let attempt = 0; attempt < maxAttempts; attempt++) {
+		if (attempt > 0) await pause(backoffDelay(attempt - 1, backoffBaseMs), signal);
+		let response: TtApiResponse;
+		try {
+			response = await client.send({
+				method: 'GET',
+				path: TTAPI_PATHS.fetch,
+				qs: { jobId },
+				timeoutMs: FETCH_TIMEOUT_MS,
+			});
+		} catch (error) {
+			if (!(error instanceof TtApiTransportError) || error.cancelled) throw error;
+			lastProblem = error.message;
+			continue;
+		}
+		const { statusCode, body } = response;
+		if (statusCode === 401) {
+			const failure = unauthorizedError(ttapiMessage(response));
+			failure.details.jobId = jobId;
+			throw failure;
+		}
+		if (statusCode === 429 || statusCode >= 500) {
+			lastProblem = `TTAPI answered HTTP ${statusCode}${ttapiMessage(response) ? `: ${ttapiMessage(response)}` : ''}`;
+			continue;
+		}
+		if (!body) {
+			lastProblem = `TTAPI answered with a body that is not JSON${response.malformed ? `: ${response.malformed}` : ''}`;
+			continue;
+		}
+		if (statusCode >= 400) {
+			throw new SoraJobError(
+				'fetch-failed',
+				`TTAPI refused to look up job ${jobId}: ${ttapiMessage(response) || `HTTP ${statusCode}`}`,
+				{ jobId, httpCode: statusCode, ttapiMessage: ttapiMessage(response) },
+			);
+		}
+		return body;
+	}
+	throw new SoraJobError(
+		'fetch-failed',
+		`Could not get the status of job ${jobId} from TTAPI after ${maxAttempts} attempts: ${lastProblem}`,
+		{
+			jobId,
+			description: 'The job itself may still finish: look it up later with the Get Video operation.',
+		},
+	);
+}
