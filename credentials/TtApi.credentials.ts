@@ -10,7 +10,7 @@ export class TtApi implements ICredentialType {
 
 	displayName = 'TTAPI API';
 
-	icon = 'file:ttapi.svg' as const;
+	icon = { light: 'file:ttapi.svg', dark: 'file:ttapi.dark.svg' } as const;
 
 	documentationUrl = 'https://docs.ttapi.io';
 

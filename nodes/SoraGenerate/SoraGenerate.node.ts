@@ -4,6 +4,7 @@ import type {
 	INodeType,
 	INodeTypeDescription,
 } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { testTtApiCredential } from '../shared/credentialTest';
 import { generateVideoDescription } from './actions/generateVideo/generateVideo.description';
@@ -14,15 +15,15 @@ export class SoraGenerate implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Sora Generate',
 		name: 'soraGenerate',
-		icon: 'file:sora.svg',
+		icon: { light: 'file:sora.svg', dark: 'file:sora.dark.svg' },
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{ $parameter["operation"] === "getVideo" ? "Get Video" : "Generate Video" }}',
 		description: "Generate videos from prompts with TTAPI's Sora 2 API",
 		defaults: { name: 'Sora Generate' },
 		usableAsTool: true,
-		inputs: ['main'],
-		outputs: ['main'],
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'ttApi', required: true, testedBy: 'testTtApiCredential' }],
 		properties: [
 			{

@@ -26,6 +26,8 @@ export async function testTtApiCredential(
 	}
 	let response: { statusCode: number; body: unknown };
 	try {
+		// Credential tests only get the legacy `request` helper, on both n8n lines.
+		// eslint-disable-next-line @n8n/community-nodes/no-deprecated-workflow-functions
 		response = (await this.helpers.request({
 			method: 'GET',
 			uri: `${baseUrl}${TTAPI_PATHS.accountInfo}`,

@@ -14,18 +14,17 @@ type Outcome = { item: INodeExecutionData } | { error: unknown };
 
 function readRequests(context: IExecuteFunctions, count: number): Array<IDataObject | InputError> {
 	return Array.from({ length: count }, (_, index) => {
-		const videoOptions = context.getNodeParameter('videoOptions', index, {}) as IDataObject;
-		const options = context.getNodeParameter('options', index, {}) as IDataObject;
+		const input = {
+			model: context.getNodeParameter('model', index),
+			prompt: context.getNodeParameter('prompt', index),
+			...(context.getNodeParameter('videoOptions', index, {}) as IDataObject),
+			callbackUrl: (context.getNodeParameter('options', index, {}) as IDataObject).callbackUrl,
+		};
 		try {
-			return buildGenerationRequest({
-				model: context.getNodeParameter('model', index),
-				prompt: context.getNodeParameter('prompt', index),
-				...videoOptions,
-				callbackUrl: options.callbackUrl,
-			});
+			return buildGenerationRequest(input);
 		} catch (error) {
 			if (error instanceof InputError) return error;
-			throw error;
+			throw new NodeOperationError(context.getNode(), error as Error, { itemIndex: index });
 		}
 	});
 }
