@@ -1,0 +1,47 @@
+import { normaliseJobResult } from '../../nodes/shared/normalise';
+
+describe('normaliseJobResult', () => {
+	it('turns the fetch/callback body into the shared shape, without the hookUrl', () => {
+		const result = normaliseJobResult({
+			status: 'SUCCESS',
+			message: '',
+			jobId: 'c679a92e',
+			data: {
+				model: 'sora-2',
+				prompt: 'a boat',
+				referImages: null,
+				videoUrl: 'https://cdn.ttapi.io/other/x.mp4',
+				quota: '3',
+				finishTime: '2025-10-10 07:24:42',
+				hookUrl: 'https://n8n.example/webhook-waiting/12?secret=s3cret',
+			},
+		});
+		expect(result).toEqual({
+			jobId: 'c679a92e',
+			status: 'SUCCESS',
+			message: '',
+			videoUrl: 'https://cdn.ttapi.io/other/x.mp4',
+			model: 'sora-2',
+			prompt: 'a boat',
+			referImages: null,
+			quota: 3,
+			finishTime: '2025-10-10 07:24:42',
+		});
+		expect(JSON.stringify(result)).not.toContain('s3cret');
+	});
+
+	it('copes with missing data, other id shapes and odd values', () => {
+		expect(normaliseJobResult({ status: 'failed', message: 'prompt violation', data: null }, 'known')).toMatchObject({
+			jobId: 'known',
+			status: 'FAILED',
+			message: 'prompt violation',
+			videoUrl: null,
+			quota: null,
+		});
+		expect(normaliseJobResult({ status: 'ON_QUEUE', data: { job_id: 'x', quota: 'n/a', referImages: 'https://i/1.jpg' } })).toMatchObject({
+			jobId: 'x',
+			quota: null,
+			referImages: ['https://i/1.jpg'],
+		});
+	});
+});
