@@ -53,6 +53,15 @@ export class TtApi implements ICredentialType {
 			description: 'The address of your proxy or the TTAPI simulator, starting with http:// or https://',
 			displayOptions: { show: { baseUrl: ['custom'] } },
 		},
+		{
+			displayName: 'Callback Secret',
+			name: 'callbackSecret',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description:
+				'Any long random text you choose. Sora Generate adds a token made from it to callback URLs, and Sora Trigger refuses callbacks without that token. Needed for Sora Trigger.',
+		},
 	];
 
 	authenticate: IAuthenticateGeneric = {

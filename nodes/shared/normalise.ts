@@ -51,3 +51,10 @@ export function normaliseJobResult(raw: IDataObject, knownJobId?: string): SoraJ
 		finishTime: text(data.finishTime) || null,
 	};
 }
+
+/** Whether a callback body looks like a TTAPI job record (the fetch/hookUrl JSON). */
+export function isTtapiJobRecord(body: unknown): body is IDataObject {
+	if (!body || typeof body !== 'object' || Array.isArray(body)) return false;
+	const record = body as IDataObject;
+	return typeof record.status === 'string' && readJobId(record) !== undefined;
+}

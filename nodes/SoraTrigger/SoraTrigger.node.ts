@@ -1,0 +1,65 @@
+import type {
+	IHookFunctions,
+	INodeType,
+	INodeTypeDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { testTtApiCredential } from '../shared/credentialTest';
+import { assertReadyForCallbacks } from './activation';
+import { handleCallback } from './handleCallback';
+import { soraTriggerProperties } from './SoraTrigger.description';
+
+export class SoraTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Sora Trigger',
+		name: 'soraTrigger',
+		icon: { light: 'file:sora.svg', dark: 'file:sora.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{ "On " + ($parameter["events"] === "both" ? "finished" : $parameter["events"]) + " jobs" }}',
+		description: 'Starts the workflow when a TTAPI Sora job sent by Sora Generate finishes',
+		defaults: { name: 'Sora Trigger' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'ttApi', required: true, testedBy: 'testTtApiCredential' }],
+		webhooks: [
+			{
+				name: 'default',
+				httpMethod: 'POST',
+				responseMode: 'onReceived',
+				path: '={{$parameter["path"]}}',
+				isFullPath: true,
+			},
+		],
+		properties: soraTriggerProperties,
+	};
+
+	methods = {
+		credentialTest: { testTtApiCredential },
+	};
+
+	// Nothing is registered at TTAPI: each job carries its callback URL. Activation only checks
+	// that callbacks can be accepted (a Callback Secret on the credential, a sane Path).
+	webhookMethods = {
+		default: {
+			async checkExists(this: IHookFunctions): Promise<boolean> {
+				await assertReadyForCallbacks.call(this);
+				return true;
+			},
+			async create(this: IHookFunctions): Promise<boolean> {
+				await assertReadyForCallbacks.call(this);
+				return true;
+			},
+			async delete(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+		},
+	};
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await handleCallback.call(this);
+	}
+}

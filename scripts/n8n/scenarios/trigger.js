@@ -1,0 +1,378 @@
+#!/usr/bin/env node
+'use strict';
+// Sora Trigger in real n8n (1.x and/or 2.x) against the TTAPI simulator (in-process).
+//
+//   node scripts/n8n/scenarios/trigger.js [--n8n 1|2|both]   (needs `npm run build` first)
+//   require('./scenarios/trigger').run({ line: '2', log }) → { rows: [{ scenario, pass, detail }] }
+//
+// One n8n instance per line, two workflows imported with the CLI and activated:
+//   "Sora Trigger → NoOp" (path ttapi-sora, verify on, download on) with a credential that has a
+//   Callback Secret, and the same on path ttapi-sora-nosecret with a credential without one.
+// Scenarios:
+//   a  a job submitted with hookUrl = Production URL + token → exactly one execution whose trigger
+//      output is TTAPI's record (jobId/status/videoUrl, event, verified) with the video as binary
+//   a2 a failed job → one execution with event "failed" (not an error)
+//   b  the same callback without the token (and with a wrong one) → HTTP 401, no new execution
+//   c  duplicates: a replayed callback (sim.sendCallback) and a job whose callback TTAPI sends
+//      twice → still one execution per job
+//   d  after an n8n restart a replayed callback still starts nothing (static data in the DB)
+//   e  a workflow whose credential has no Callback Secret is not activated: n8n records our error
+//      and its URL is not registered
+//   f  the API key, the secret and the token appear nowhere n8n wrote (DB, logs, executions)
+//   g  the answer is fast: 200 in < 1 s while TTAPI's /sora/fetch is slowed to 3 s
+
+const fs = require('node:fs');
+const path = require('node:path');
+const rt = require('../runtime');
+const { startSimulator } = require('../../../test/simulator');
+
+const repoRoot = path.resolve(__dirname, '..', '..', '..');
+const API_KEY = 'sk-trigger-scenario-KEY-4411';
+const SECRET = 'trigger-scenario-SECRET-9c2e';
+const VIDEO_BYTES = 80 * 1024;
+const PATH_OK = 'ttapi-sora';
+const PATH_NO_SECRET = 'ttapi-sora-nosecret';
+const TRIGGER_NAME = 'Sora Trigger';
+const NOOP_NAME = 'Handle Video';
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+function loadBuiltPackage() {
+	const dist = path.join(repoRoot, 'dist', 'nodes');
+	const node = path.join(dist, 'SoraTrigger', 'SoraTrigger.node.js');
+	if (!fs.existsSync(node)) throw new Error(`${node} is missing: run \`npm run build\` first`);
+	return require(path.join(dist, 'shared', 'callbackAuth.js'));
+}
+
+function triggerWorkflow({ name, credential, triggerPath, webhookId }) {
+	return {
+		name,
+		nodes: [
+			{
+				id: 'a3c1f0de-0001-4000-8000-00000000000' + (triggerPath === PATH_OK ? '1' : '3'),
+				name: TRIGGER_NAME,
+				type: `${rt.PACKAGE_NAME}.soraTrigger`,
+				typeVersion: 1,
+				position: [0, 0],
+				webhookId,
+				parameters: { path: triggerPath, events: 'both', verifyWithFetch: true, downloadVideo: true },
+				credentials: { ttApi: { id: credential.id, name: credential.name } },
+			},
+			{
+				id: 'a3c1f0de-0001-4000-8000-00000000000' + (triggerPath === PATH_OK ? '2' : '4'),
+				name: NOOP_NAME,
+				type: 'n8n-nodes-base.noOp',
+				typeVersion: 1,
+				position: [240, 0],
+				parameters: {},
+			},
+		],
+		connections: { [TRIGGER_NAME]: { main: [[{ node: NOOP_NAME, type: 'main', index: 0 }]] } },
+		settings: { executionOrder: 'v1' },
+	};
+}
+
+/** Size of a binary from an execution: inline base64 (1.x default) or a filesystem id (2.x). */
+function binarySize(dataDir, bin) {
+	if (!bin) return undefined;
+	if (bin.data && bin.data !== 'filesystem' && !bin.id) return Buffer.from(bin.data, 'base64').length;
+	const m = /^filesystem(?:-v2)?:(.+)$/.exec(bin.id || '');
+	if (!m) return undefined;
+	for (const base of [path.join(dataDir, 'binaryData'), path.join(dataDir, 'storage')]) {
+		const p = path.join(base, m[1]);
+		if (fs.existsSync(p)) return fs.statSync(p).size;
+	}
+	return undefined;
+}
+
+function filesContaining(dir, needles) {
+	const hits = [];
+	const bufs = needles.map((n) => [n, Buffer.from(n)]);
+	const walk = (d) => {
+		for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+			const p = path.join(d, e.name);
+			if (e.isDirectory()) walk(p);
+			else if (e.isFile()) {
+				let content;
+				try {
+					content = fs.readFileSync(p);
+				} catch {
+					continue; // vanished (sqlite -shm/-wal)
+				}
+				for (const [needle, buf] of bufs) if (content.includes(buf)) hits.push(`${path.relative(dir, p)} (${needle.slice(0, 6)}…)`);
+			}
+		}
+	};
+	walk(dir);
+	return hits;
+}
+
+async function runLine(line, log) {
+	const rows = [];
+	const row = (scenario, pass, detail) => {
+		rows.push({ scenario, pass: !!pass, detail });
+		log(`${pass ? 'PASS' : 'FAIL'} ${scenario}: ${detail}`);
+	};
+	const { callbackToken, CALLBACK_TOKEN_PARAM } = loadBuiltPackage();
+	const token = callbackToken(SECRET, 'trigger');
+	let sim;
+	let n8n;
+	try {
+		const info = await rt.ensureN8n(line);
+		sim = await startSimulator({ port: 0, apiKeys: [API_KEY], queueMs: 200, renderMs: 800, videoBytes: VIDEO_BYTES, queueLimit: 20 });
+		n8n = await rt.createN8nInstance({ line, n8n: info, log: (m) => log(`[n8n ${info.version}] ${m}`) });
+
+		const [credOk, credNoSecret] = await n8n.importCredentials([
+			{ name: 'TTAPI (simulator)', type: 'ttApi', data: { apiKey: API_KEY, baseUrl: 'custom', customBaseUrl: sim.url, callbackSecret: SECRET } },
+			{ name: 'TTAPI without secret', type: 'ttApi', data: { apiKey: API_KEY, baseUrl: 'custom', customBaseUrl: sim.url } },
+		]);
+		const wfId = await n8n.importWorkflow(
+			triggerWorkflow({ name: 'Sora Trigger scenario', credential: credOk, triggerPath: PATH_OK, webhookId: '5b0e6a52-1c1d-4d0e-9a53-0f6d3a1b2c01' }),
+		);
+		const wfNoSecretId = await n8n.importWorkflow(
+			triggerWorkflow({ name: 'Sora Trigger without secret', credential: credNoSecret, triggerPath: PATH_NO_SECRET, webhookId: '5b0e6a52-1c1d-4d0e-9a53-0f6d3a1b2c02' }),
+		);
+		await n8n.activateWorkflow(wfId);
+		await n8n.activateWorkflow(wfNoSecretId);
+		await n8n.start();
+		await n8n.rest.setupOwner();
+		await n8n.rest.createApiKey();
+
+		const prodUrl = `${n8n.baseUrl}/webhook/${PATH_OK}`;
+		const hookUrl = `${prodUrl}?${CALLBACK_TOKEN_PARAM}=${encodeURIComponent(token)}`;
+		// Wait until the production webhook answers (a token-less probe: 401 from our node, not 404).
+		const probe = await n8n.waitForWebhook(prodUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }, { timeoutMs: 30_000 });
+		if (probe.status === 404) throw new Error(`production webhook ${prodUrl} never registered (404)`);
+		await probe.arrayBuffer();
+
+		const submit = async (prompt) => {
+			const r = await fetch(`${sim.url}/sora/generations`, {
+				method: 'POST',
+				headers: { 'TT-API-KEY': API_KEY, 'content-type': 'application/json' },
+				body: JSON.stringify({ model: 'sora-2', prompt, hookUrl }),
+			});
+			const body = await r.json();
+			if (!body.data || !body.data.job_id) throw new Error(`submit failed: ${JSON.stringify(body)}`);
+			return body.data.job_id;
+		};
+		const waitForCallbacks = async (jobId, count, timeoutMs = 30_000) => {
+			const t0 = Date.now();
+			for (;;) {
+				const job = sim.getJob(jobId);
+				if (job && job.callbacks.length >= count) return job.callbacks;
+				if (Date.now() - t0 > timeoutMs) throw new Error(`job ${jobId}: ${job ? job.callbacks.length : 0} of ${count} callbacks in ${timeoutMs} ms (status ${job && job.status})`);
+				await sleep(200);
+			}
+		};
+		const executions = async () => await n8n.rest.getExecutions({ workflowId: wfId, includeData: true, limit: 250 });
+		const triggerJson = (execution) => {
+			const items = rt.nodeOutput(execution, TRIGGER_NAME);
+			return items[0] ? items[0].json : undefined;
+		};
+		const executionsFor = (list, jobId) => list.filter((e) => (triggerJson(e) || {}).jobId === jobId);
+		/** Waits until the workflow has `count` finished executions, then a little more for stragglers. */
+		const settle = async (count, { timeoutMs = 30_000, quietMs = 2500 } = {}) => {
+			const t0 = Date.now();
+			let list = [];
+			for (;;) {
+				list = (await executions()).filter((e) => e.finished || ['success', 'error', 'crashed'].includes(e.status));
+				if (list.length >= count) break;
+				if (Date.now() - t0 > timeoutMs) break;
+				await sleep(400);
+			}
+			await sleep(quietMs);
+			return await executions();
+		};
+
+		// ---------------------------------------------------------------- a
+		const okJob = await submit('a red kite over the hills');
+		const okCallbacks = await waitForCallbacks(okJob, 1);
+		let list = await settle(1);
+		{
+			const mine = executionsFor(list, okJob);
+			const json = mine[0] && triggerJson(mine[0]);
+			const simJob = sim.getJob(okJob);
+			const items = mine[0] ? rt.nodeOutput(mine[0], TRIGGER_NAME) : [];
+			const size = items[0] && binarySize(n8n.dataDir, items[0].binary && items[0].binary.data);
+			const noop = mine[0] ? rt.nodeOutput(mine[0], NOOP_NAME) : [];
+			const pass =
+				okCallbacks[0].status === 200 &&
+				list.length === 1 &&
+				mine.length === 1 &&
+				mine[0].status === 'success' &&
+				mine[0].mode === 'webhook' &&
+				json.status === 'SUCCESS' &&
+				json.videoUrl === simJob.videoUrl &&
+				json.event === 'succeeded' &&
+				json.verified === true &&
+				size === VIDEO_BYTES &&
+				noop.length === 1;
+			row(
+				'a: callback with token → one execution',
+				pass,
+				`callback HTTP ${okCallbacks[0].status}; ${list.length} execution(s), ${mine.length} for job ${okJob.slice(0, 8)}… (${mine[0] && mine[0].status}, mode ${mine[0] && mine[0].mode}); ` +
+					`output status=${json && json.status} event=${json && json.event} verified=${json && json.verified} videoUrl ${json && json.videoUrl === simJob.videoUrl ? 'matches TTAPI' : `differs: ${json && json.videoUrl}`}; video ${size} bytes; NoOp got ${noop.length} item`,
+			);
+		}
+
+		// ---------------------------------------------------------------- a2
+		const failJob = await submit('[sim:fail=prompt violation] not allowed');
+		await waitForCallbacks(failJob, 1);
+		list = await settle(2);
+		{
+			const mine = executionsFor(list, failJob);
+			const json = mine[0] && triggerJson(mine[0]);
+			const pass = mine.length === 1 && mine[0].status === 'success' && json.status === 'FAILED' && json.event === 'failed' && json.message === 'prompt violation';
+			row('a2: failed job → one execution, event "failed"', pass, `${mine.length} execution(s) (${mine[0] && mine[0].status}); status=${json && json.status} event=${json && json.event} message="${json && json.message}"`);
+		}
+
+		// ---------------------------------------------------------------- b
+		{
+			const before = (await executions()).length;
+			const [noToken] = await sim.sendCallback(okJob, { url: prodUrl });
+			const [wrongToken] = await sim.sendCallback(okJob, { url: `${prodUrl}?${CALLBACK_TOKEN_PARAM}=wrong-token` });
+			const direct = await fetch(prodUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(sim.getJob(okJob).fetchBody) });
+			const directBody = await direct.json().catch(() => null);
+			await sleep(2500);
+			const after = (await executions()).length;
+			const pass = noToken === 401 && wrongToken === 401 && direct.status === 401 && directBody && typeof directBody.error === 'string' && after === before;
+			row('b: callback without / with wrong token → 401, nothing', pass, `no token → ${noToken}, wrong token → ${wrongToken}, body ${JSON.stringify(directBody).slice(0, 60)}…; executions ${before} → ${after}`);
+		}
+
+		// ---------------------------------------------------------------- c
+		{
+			const [replay] = await sim.sendCallback(okJob);
+			const twiceJob = await submit('[sim:duplicate-callback] two callbacks please');
+			const twiceCallbacks = await waitForCallbacks(twiceJob, 2);
+			list = await settle(3, { quietMs: 3000 });
+			const okCount = executionsFor(list, okJob).length;
+			const twiceCount = executionsFor(list, twiceJob).length;
+			const pass = replay === 200 && twiceCallbacks.every((cb) => cb.status === 200) && okCount === 1 && twiceCount === 1 && list.length === 3;
+			row(
+				'c: duplicate callbacks → still one execution per job',
+				pass,
+				`replay → ${replay}; job sent twice → ${twiceCallbacks.map((cb) => cb.status).join('/')}; executions: replayed job ${okCount}, double-callback job ${twiceCount}, workflow total ${list.length}`,
+			);
+		}
+
+		// ---------------------------------------------------------------- g
+		{
+			const before = (await executions()).length;
+			// A job without hookUrl: we deliver its callback ourselves once TTAPI's lookup is slowed.
+			const r = await fetch(`${sim.url}/sora/generations`, {
+				method: 'POST',
+				headers: { 'TT-API-KEY': API_KEY, 'content-type': 'application/json' },
+				body: JSON.stringify({ model: 'sora-2', prompt: '[sim:render=100] slow lookup' }),
+			});
+			const slowJob = (await r.json()).data.job_id;
+			while (sim.getJob(slowJob).status !== 'SUCCESS') await sleep(100);
+			sim.injectFault({ endpoint: 'fetch', kind: 'slow', delayMs: 3000, match: { jobId: slowJob } });
+			const sent = Date.now();
+			const [status] = await sim.sendCallback(slowJob, { url: hookUrl });
+			const answeredMs = Date.now() - sent;
+			list = await settle(before + 1, { quietMs: 1000 });
+			const slowExec = executionsFor(list, slowJob);
+			const pass = status === 200 && answeredMs < 1000 && slowExec.length === 1;
+			row('g: answers before verifying (fetch slowed to 3 s)', pass, `HTTP ${status} after ${answeredMs} ms; execution for that job: ${slowExec.length}`);
+		}
+
+		// ---------------------------------------------------------------- e
+		{
+			const url = `${n8n.baseUrl}/webhook/${PATH_NO_SECRET}`;
+			const r = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(sim.getJob(okJob).fetchBody) });
+			await r.arrayBuffer();
+			let activationError = '';
+			try {
+				const res = await n8n.rest.call('GET', `/active-workflows/error/${wfNoSecretId}`);
+				activationError = typeof res === 'string' ? res : JSON.stringify(res);
+			} catch (err) {
+				activationError = `(REST: ${err.message.slice(0, 80)})`;
+			}
+			const logs = n8n.allLogs();
+			const logged = logs.includes('Set a Callback Secret on the TTAPI credential before activating Sora Trigger');
+			const noSecretExecs = await n8n.rest.getExecutions({ workflowId: wfNoSecretId });
+			const pass = r.status === 404 && /Callback Secret/.test(activationError + (logged ? ' Callback Secret' : '')) && noSecretExecs.length === 0;
+			row('e: credential without Callback Secret → not activated', pass, `URL → HTTP ${r.status}; activation error: ${activationError.slice(0, 110)}; in server log: ${logged}; executions ${noSecretExecs.length}`);
+		}
+
+		// ---------------------------------------------------------------- d
+		{
+			const before = (await executions()).length;
+			await n8n.stop();
+			await n8n.start();
+			await n8n.rest.setupOwner();
+			const ready = await n8n.waitForWebhook(prodUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }, { timeoutMs: 30_000 });
+			await ready.arrayBuffer();
+			const [replay] = await sim.sendCallback(okJob);
+			await sleep(3000);
+			const list2 = await executions();
+			const okCount = executionsFor(list2, okJob).length;
+			const staticRows = await n8n.dbQuery('SELECT staticData FROM workflow_entity WHERE id = ?', [wfId]);
+			const stored = String((staticRows[0] && staticRows[0].staticData) || '');
+			const pass = replay === 200 && okCount === 1 && list2.length === before && stored.includes(`${okJob}:SUCCESS`);
+			row('d: duplicate after an n8n restart → nothing', pass, `replay → ${replay}; executions ${before} → ${list2.length}, for the job ${okCount}; static data in DB holds the job: ${stored.includes(`${okJob}:SUCCESS`)}`);
+		}
+
+		// ---------------------------------------------------------------- f
+		{
+			const all = await executions();
+			const inExecutions = JSON.stringify(all);
+			await n8n.stop();
+			const leaks = filesContaining(n8n.userFolder, [API_KEY, SECRET, token]);
+			const pass = leaks.length === 0 && ![API_KEY, SECRET, token].some((s) => inExecutions.includes(s));
+			row('f: no API key / secret / token in n8n\'s files or executions', pass, leaks.length ? `found in ${leaks.join(', ')}` : `checked ${all.length} executions, DB, logs, binary data`);
+		}
+	} catch (e) {
+		row('setup/run', false, (e.stack || String(e)).split('\n').slice(0, 6).join(' | '));
+		if (n8n) log(n8n.tailLogs(40));
+	} finally {
+		if (n8n) await n8n.cleanup().catch((e) => row('cleanup', false, e.message));
+		if (sim) await sim.close();
+	}
+	return rows;
+}
+
+/** Runs the trigger scenarios on one line ('1' or '2'). */
+async function run({ line = '2', log = (m) => process.stderr.write(`${m}\n`) } = {}) {
+	const rows = await runLine(String(line), log);
+	return { rows };
+}
+
+function parseArgs(argv) {
+	let which = 'both';
+	for (let i = 0; i < argv.length; i++) {
+		const a = argv[i];
+		if (a === '--n8n') which = argv[++i];
+		else if (a.startsWith('--n8n=')) which = a.slice(6);
+		else if (a === '-h' || a === '--help') {
+			console.log('usage: node scripts/n8n/scenarios/trigger.js [--n8n 1|2|both]');
+			process.exit(0);
+		} else throw new Error(`unknown argument ${a}`);
+	}
+	if (which === 'both') return ['1', '2'];
+	if (which === '1' || which === '2') return [which];
+	throw new Error(`--n8n must be 1, 2 or both (got ${which})`);
+}
+
+async function main() {
+	const lines = parseArgs(process.argv.slice(2));
+	const all = [];
+	for (const line of lines) {
+		console.log(`\n=== Sora Trigger scenarios: n8n line ${line}.x`);
+		const { rows } = await run({ line, log: (m) => console.log(`  ${m}`) });
+		for (const r of rows) all.push({ line, ...r });
+	}
+	console.log('\n=== Sora Trigger scenario summary');
+	console.log('| n8n | scenario | result | detail |\n|---|---|---|---|');
+	for (const r of all) console.log(`| ${r.line}.x | ${r.scenario} | ${r.pass ? 'PASS' : 'FAIL'} | ${r.detail.replace(/\|/g, '/')} |`);
+	process.exit(all.length && all.every((r) => r.pass) ? 0 : 1);
+}
+
+module.exports = { run };
+
+if (require.main === module) {
+	main().catch((e) => {
+		console.error(e.stack || e);
+		process.exit(1);
+	});
+}

@@ -1,0 +1,397 @@
+/**
+ * runWebhook: calls a trigger node's webhook() the way n8n's live/test webhooks do — a Workflow
+ * holding the node, n8n-core's real WebhookContext (parameters, credentials helper,
+ * httpRequestWithAuthentication, binary data, static data), an express-like request and a
+ * response that records what the node answered and when.
+ *
+ * runWebhookMethod: runs webhookMethods.<name>.checkExists/create/delete in n8n-core's real
+ * HookContext, as n8n does when it activates a workflow.
+ *
+ * Static data follows n8n's production rules: each call works on a fresh copy of the stored
+ * static data (n8n loads the workflow from the database per call) and the copy is stored back
+ * after the call when the node changed it (n8n's saveStaticData after the webhook answers).
+ */
+import type {
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	IHttpRequestMethods,
+	INode,
+	INodeExecutionData,
+	INodeType,
+	IWebhookData,
+	IWebhookDescription,
+	IWebhookResponseData,
+	IWorkflowBase,
+	NodeParameterValueType,
+	WorkflowActivateMode,
+	WorkflowExecuteMode,
+} from 'n8n-workflow';
+import { NodeHelpers, Workflow } from 'n8n-workflow';
+import { HookContext, WebhookContext } from 'n8n-core';
+
+import { createAdditionalData } from './additional-data';
+import { type BinaryMode, materialiseBinaries, setUpBinaryData } from './binary-data';
+import { TestCredentialsHelper } from './credentials-helper';
+import { ensureEnvironment } from './environment';
+import { type CredentialTypeLike, type NodeTypeLike, TestCredentialTypes, TestNodeTypes, instantiate } from './node-types';
+import { NODE_TYPE_PREFIX } from './run-node';
+
+/** What n8n stores for a workflow between webhook calls (its `staticData` column). */
+export interface StaticDataStore {
+	data: IDataObject;
+	/** How many times a call changed it (n8n would have written it to the database). */
+	saves: number;
+}
+
+export function createStaticDataStore(initial: IDataObject = {}): StaticDataStore {
+	return { data: structuredClone(initial), saves: 0 };
+}
+
+export interface WebhookRequest {
+	/** The parsed body as n8n hands it to the node (object for JSON, string for text/plain). */
+	body?: unknown;
+	query?: Record<string, string | string[]>;
+	headers?: Record<string, string>;
+	method?: IHttpRequestMethods;
+}
+
+export interface RecordedResponse {
+	statusCode: number;
+	body: unknown;
+	headers: Record<string, string>;
+	ended: boolean;
+	/** ms since the call started when the response was ended (undefined: never). */
+	endedAtMs?: number;
+}
+
+export interface WebhookTarget {
+	/** The node under test: an INodeType class or instance with webhook(). */
+	node: NodeTypeLike;
+	parameters?: Record<string, NodeParameterValueType>;
+	/** Credential type name → decrypted data; the node gets these credentials. */
+	credentials?: Record<string, ICredentialDataDecryptedObject>;
+	credentialTypes?: CredentialTypeLike[];
+	workflowId?: string;
+	nodeName?: string;
+	/** The node's webhookId (n8n's editor sets one); null for a node without. */
+	webhookId?: string | null;
+	binaryMode?: BinaryMode;
+	/** 'webhook' (production URL, default) or 'manual' (test URL). */
+	mode?: WorkflowExecuteMode;
+	staticData?: StaticDataStore;
+}
+
+export interface RunWebhookOptions extends WebhookTarget {
+	request?: WebhookRequest;
+	/** A real response to mirror the recorded one onto (used by the webhook server). */
+	forwardTo?: ResponseSink;
+	/** Called when the node ends the response (before webhook() has necessarily returned). */
+	onResponse?: (response: RecordedResponse) => void;
+}
+
+export interface RunWebhookResult {
+	response: RecordedResponse;
+	/** What webhook() returned (undefined when it threw). */
+	result?: IWebhookResponseData;
+	/** What webhook() threw. */
+	error?: Error;
+	/** The trigger output that would start an execution (empty: nothing starts). */
+	items: INodeExecutionData[];
+	started: boolean;
+	/** The webhook path n8n would register for the node (resolved from the description). */
+	path: string;
+	/** ms from the call's start until webhook() returned. */
+	returnedAtMs: number;
+	/** Whether the node had answered before webhook() returned. */
+	respondedBeforeReturn: boolean;
+	staticData: StaticDataStore;
+}
+
+/** Where a forwarded response goes: a node http.ServerResponse fits. */
+export interface ResponseSink {
+	statusCode: number;
+	setHeader(name: string, value: string): unknown;
+	end(body?: string | Buffer): unknown;
+}
+
+const DEFAULT_WORKFLOW_ID = 'harness-webhook-workflow';
+const DEFAULT_WEBHOOK_ID = '0b7c2d9e-5f3a-4e61-9d0c-7a1e2b3c4d5e';
+
+interface Prepared {
+	nodeType: INodeType;
+	workflow: Workflow;
+	node: INode;
+	workflowData: IWorkflowBase;
+	credentialsHelper: TestCredentialsHelper;
+	description: IWebhookDescription;
+	mode: WorkflowExecuteMode;
+	staticData: StaticDataStore;
+}
+
+function prepare(target: WebhookTarget): Prepared {
+	ensureEnvironment();
+	const nodeType = instantiate(target.node) as INodeType;
+	const typeName = NODE_TYPE_PREFIX + nodeType.description.name;
+	const nodeName = target.nodeName ?? nodeType.description.defaults.name ?? nodeType.description.name;
+	const node: INode = {
+		id: 'trigger-under-test',
+		name: nodeName,
+		type: typeName,
+		typeVersion: Array.isArray(nodeType.description.version)
+			? Math.max(...nodeType.description.version)
+			: nodeType.description.version,
+		position: [0, 0],
+		parameters: (target.parameters ?? {}) as INode['parameters'],
+		credentials: Object.fromEntries(
+			Object.keys(target.credentials ?? {}).map((type) => [type, { id: `${type}-id`, name: type }]),
+		),
+		...(target.webhookId === null ? {} : { webhookId: target.webhookId ?? DEFAULT_WEBHOOK_ID }),
+	};
+	const staticData = target.staticData ?? createStaticDataStore();
+	const workflowData: IWorkflowBase = {
+		id: target.workflowId ?? DEFAULT_WORKFLOW_ID,
+		name: 'Harness webhook workflow',
+		active: true,
+		activeVersionId: null,
+		isArchived: false,
+		createdAt: new Date(),
+		updatedAt: new Date(),
+		nodes: [node],
+		connections: {},
+		settings: { executionOrder: 'v1' },
+		staticData: structuredClone(staticData.data),
+	};
+	const nodeTypes = new TestNodeTypes().add(typeName, nodeType);
+	const workflow = new Workflow({ ...workflowData, nodeTypes });
+	const description = nodeType.description.webhooks?.[0];
+	if (!description) throw new Error(`${typeName} declares no webhooks`);
+	return {
+		nodeType,
+		workflow,
+		node: workflow.getNode(nodeName) as INode,
+		workflowData,
+		credentialsHelper: new TestCredentialsHelper(
+			new TestCredentialTypes(target.credentialTypes),
+			target.credentials ?? {},
+		),
+		description,
+		mode: target.mode ?? 'webhook',
+		staticData,
+	};
+}
+
+function webhookData(prepared: Prepared, additionalData: IWebhookData['workflowExecuteAdditionalData']): IWebhookData {
+	const { workflow, node, description, mode } = prepared;
+	// Same resolution as n8n's WebhookService.getNodeWebhooks.
+	const rawPath = workflow.expression.getSimpleParameterValue(node, description.path, mode, {});
+	const isFullPath = workflow.expression.getSimpleParameterValue(
+		node,
+		description.isFullPath as boolean | undefined,
+		mode,
+		{},
+		undefined,
+		false,
+	) as boolean;
+	let path = NodeHelpers.getNodeWebhookPath(workflow.id, node, String(rawPath ?? ''), isFullPath);
+	path = path.replace(/^\/+|\/+$/g, '');
+	return {
+		httpMethod: description.httpMethod as IHttpRequestMethods,
+		node: node.name,
+		path,
+		webhookDescription: description,
+		workflowId: workflow.id,
+		workflowExecuteAdditionalData: additionalData,
+		webhookId: node.webhookId,
+		isTest: mode === 'manual',
+	};
+}
+
+/** The path n8n would listen on for the target (after /webhook/). */
+export function resolveWebhookPath(target: WebhookTarget): string {
+	const prepared = prepare(target);
+	const additionalData = createAdditionalData({
+		executionId: '',
+		mode: prepared.mode,
+		workflowData: prepared.workflowData,
+		credentialsHelper: prepared.credentialsHelper,
+	});
+	return webhookData(prepared, additionalData).path;
+}
+
+class RecordingResponse {
+	readonly record: RecordedResponse = { statusCode: 200, body: undefined, headers: {}, ended: false };
+	private readonly started = Date.now();
+
+	constructor(
+		private readonly sink?: ResponseSink,
+		private readonly onEnd?: (response: RecordedResponse) => void,
+	) {}
+
+	get headersSent(): boolean {
+		return this.record.ended;
+	}
+
+	get statusCode(): number {
+		return this.record.statusCode;
+	}
+
+	status(code: number): this {
+		this.assertOpen();
+		this.record.statusCode = code;
+		return this;
+	}
+
+	setHeader(name: string, value: string): this {
+		this.assertOpen();
+		this.record.headers[name.toLowerCase()] = String(value);
+		return this;
+	}
+
+	header(name: string, value: string): this {
+		return this.setHeader(name, value);
+	}
+
+	set(name: string, value: string): this {
+		return this.setHeader(name, value);
+	}
+
+	getHeader(name: string): string | undefined {
+		return this.record.headers[name.toLowerCase()];
+	}
+
+	json(body: unknown): this {
+		this.setHeader('content-type', 'application/json; charset=utf-8');
+		return this.finish(body, JSON.stringify(body));
+	}
+
+	send(body?: unknown): this {
+		if (body !== null && typeof body === 'object' && !Buffer.isBuffer(body)) return this.json(body);
+		return this.finish(body, body === undefined ? '' : Buffer.isBuffer(body) ? body : String(body));
+	}
+
+	end(body?: string | Buffer): this {
+		return this.finish(body, body ?? '');
+	}
+
+	private finish(body: unknown, wire: string | Buffer): this {
+		this.assertOpen();
+		this.record.body = body;
+		this.record.ended = true;
+		this.record.endedAtMs = Date.now() - this.started;
+		if (this.sink) {
+			this.sink.statusCode = this.record.statusCode;
+			for (const [name, value] of Object.entries(this.record.headers)) this.sink.setHeader(name, value);
+			this.sink.end(wire);
+		}
+		this.onEnd?.(this.record);
+		return this;
+	}
+
+	// Express throws ERR_HTTP_HEADERS_SENT here; so do we, so that double answers fail tests.
+	private assertOpen(): void {
+		if (this.record.ended) {
+			const error = new Error('Cannot set headers after they are sent to the client') as Error & { code: string };
+			error.code = 'ERR_HTTP_HEADERS_SENT';
+			throw error;
+		}
+	}
+}
+
+export async function runWebhook(options: RunWebhookOptions): Promise<RunWebhookResult> {
+	const prepared = prepare(options);
+	const { workflow, node, nodeType, mode } = prepared;
+	if (!nodeType.webhook) throw new Error(`${node.type} has no webhook()`);
+
+	const request = options.request ?? {};
+	const started = Date.now();
+	const response = new RecordingResponse(options.forwardTo, options.onResponse);
+	const headers = Object.fromEntries(
+		Object.entries(request.headers ?? { 'content-type': 'application/json' }).map(([k, v]) => [k.toLowerCase(), v]),
+	);
+	const req = {
+		method: request.method ?? 'POST',
+		body: request.body,
+		query: request.query ?? {},
+		headers,
+		params: {},
+		contentType: headers['content-type']?.split(';')[0].trim(),
+		cookies: {},
+	};
+
+	const binaryStore = await setUpBinaryData(options.binaryMode ?? 'default');
+	const additionalData = createAdditionalData({
+		executionId: '',
+		mode,
+		workflowData: prepared.workflowData,
+		credentialsHelper: prepared.credentialsHelper,
+		// n8n creates the execution only after webhook() returns: no execution id yet.
+		overrides: { executionId: undefined, httpRequest: req as never, httpResponse: response as never },
+	});
+	const data = webhookData(prepared, additionalData);
+	const context = new WebhookContext(workflow, node, additionalData, mode, data, [], null);
+
+	let result: IWebhookResponseData | undefined;
+	let error: Error | undefined;
+	try {
+		try {
+			result = await nodeType.webhook.call(context);
+		} catch (thrown) {
+			error = thrown as Error;
+		}
+		const returnedAtMs = Date.now() - started;
+		const respondedBeforeReturn = response.record.ended;
+
+		// Like n8n: answer for the node when it asked n8n to (no noWebhookResponse).
+		if (!error && result && result.noWebhookResponse !== true && !response.record.ended) {
+			response.status(200).json(result.webhookResponse ?? { message: 'Workflow was started' });
+		}
+
+		// n8n saves static data after production webhook calls (LiveWebhooks → saveStaticData).
+		if (mode !== 'manual' && (workflow.staticData as IDataObject).__dataChanged === true) {
+			prepared.staticData.data = stripObservableFlags(workflow.staticData as IDataObject);
+			prepared.staticData.saves += 1;
+		}
+
+		const items = result?.workflowData?.[0] ?? [];
+		await materialiseBinaries(items, binaryStore.service);
+		return {
+			response: response.record,
+			result,
+			error,
+			items,
+			started: items.length > 0,
+			path: data.path,
+			returnedAtMs,
+			respondedBeforeReturn,
+			staticData: prepared.staticData,
+		};
+	} finally {
+		binaryStore.dispose();
+	}
+}
+
+function stripObservableFlags(value: IDataObject): IDataObject {
+	return JSON.parse(JSON.stringify(value, (key, inner) => (key === '__dataChanged' ? undefined : inner)));
+}
+
+export interface RunWebhookMethodOptions extends WebhookTarget {
+	method: 'checkExists' | 'create' | 'delete';
+	activation?: WorkflowActivateMode;
+}
+
+/** Runs one webhook lifecycle method like n8n's WebhookService.runWebhookMethod. Throws what it throws. */
+export async function runWebhookMethod(options: RunWebhookMethodOptions): Promise<unknown> {
+	const prepared = prepare(options);
+	const { workflow, node, nodeType, mode } = prepared;
+	const additionalData = createAdditionalData({
+		executionId: '',
+		mode,
+		workflowData: prepared.workflowData,
+		credentialsHelper: prepared.credentialsHelper,
+	});
+	const data = webhookData(prepared, additionalData);
+	const fn = nodeType.webhookMethods?.[data.webhookDescription.name]?.[options.method];
+	if (!fn) return undefined;
+	const context = new HookContext(workflow, node, additionalData, mode, options.activation ?? 'activate', data);
+	return await fn.call(context);
+}

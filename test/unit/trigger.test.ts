@@ -1,0 +1,189 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import { CALLBACK_TOKEN_PARAM, callbackToken } from '../../nodes/shared/callbackAuth';
+import { pathProblem } from '../../nodes/SoraTrigger/activation';
+import {
+	REFUSAL,
+	eventForStatus,
+	eventPasses,
+	hasValidToken,
+	parseCallbackBody,
+	readCallbackSecret,
+} from '../../nodes/SoraTrigger/callbackRequest';
+import {
+	CallbackMemory,
+	dedupeKey,
+	rememberInStaticData,
+	scopedKey,
+	seenInStaticData,
+} from '../../nodes/SoraTrigger/dedupe';
+import { unknownJobMessage } from '../../nodes/SoraTrigger/handleCallback';
+import { SoraTrigger } from '../../nodes/SoraTrigger/SoraTrigger.node';
+
+describe('Sora Trigger description', () => {
+	const { description } = new SoraTrigger();
+
+	it('is a webhook trigger on a predictable POST path, answered by the node itself', () => {
+		expect(description.inputs).toEqual([]);
+		expect(description.group).toEqual(['trigger']);
+		expect(description.webhooks).toEqual([
+			{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: '={{$parameter["path"]}}', isFullPath: true },
+		]);
+		expect(description.properties.find((p) => p.name === 'path')?.default).toBe('ttapi-sora');
+		expect(description).not.toHaveProperty('usableAsTool');
+	});
+
+	it('defaults: both events, verification on, no download, binary field "data"', () => {
+		const defaults = Object.fromEntries(description.properties.map((p) => [p.name, p.default]));
+		expect(defaults).toMatchObject({ events: 'both', verifyWithFetch: true, downloadVideo: false, binaryPropertyName: 'data' });
+	});
+
+	it('has the complete webhook lifecycle', () => {
+		const { webhookMethods } = new SoraTrigger();
+		expect(Object.keys(webhookMethods.default).sort()).toEqual(['checkExists', 'create', 'delete']);
+	});
+});
+
+describe('pathProblem', () => {
+	it.each(['ttapi-sora', 'sora/batch-1', '/ttapi-sora/', 'my_path.v2'])('accepts %p', (path) => {
+		expect(pathProblem(path)).toBeUndefined();
+	});
+
+	it.each([
+		['', /no Path/],
+		['   ', /no Path/],
+		[undefined, /no Path/],
+		['https://n8n.example.com/webhook/ttapi-sora', /whole URL/],
+		['webhook/ttapi-sora', /starts with "webhook\/"/],
+		['/webhook-test/ttapi-sora', /starts with "webhook\/"/],
+		['ttapi-sora?ttapiToken=x', /not allowed/],
+		['jobs/:id', /not allowed/],
+		['two words', /not allowed/],
+	])('refuses %p', (path, message) => {
+		expect(pathProblem(path)?.message).toMatch(message);
+	});
+});
+
+describe('callback tokens', () => {
+	const secret = 'a-secret';
+	const token = callbackToken(secret, 'trigger');
+
+	it('accepts the trigger token made from the secret, also among repeated values', () => {
+		expect(hasValidToken(secret, { [CALLBACK_TOKEN_PARAM]: token })).toBe(true);
+		expect(hasValidToken(secret, { [CALLBACK_TOKEN_PARAM]: ['junk', token] })).toBe(true);
+	});
+
+	it('refuses missing, wrong, other-scope and non-text tokens', () => {
+		for (const query of [
+			undefined,
+			{},
+			{ [CALLBACK_TOKEN_PARAM]: '' },
+			{ [CALLBACK_TOKEN_PARAM]: 'x'.repeat(token.length) },
+			{ [CALLBACK_TOKEN_PARAM]: callbackToken(secret, 'item:0') },
+			{ [CALLBACK_TOKEN_PARAM]: callbackToken('other', 'trigger') },
+			{ [CALLBACK_TOKEN_PARAM]: { nested: token } },
+			{ [CALLBACK_TOKEN_PARAM.toUpperCase()]: token },
+		]) {
+			expect(hasValidToken(secret, query)).toBe(false);
+		}
+	});
+
+	it('an empty or missing secret is "not set"', () => {
+		expect(readCallbackSecret({})).toBeUndefined();
+		expect(readCallbackSecret({ callbackSecret: '' })).toBeUndefined();
+		expect(readCallbackSecret({ callbackSecret: 42 } as IDataObject)).toBeUndefined();
+		expect(readCallbackSecret({ callbackSecret: 's' })).toBe('s');
+	});
+});
+
+describe('parseCallbackBody', () => {
+	const record = { status: 'success', message: '', jobId: 'j1', data: { videoUrl: 'https://x/1.mp4' } };
+
+	it('takes a parsed JSON record, JSON text or a Buffer; the status is upper-cased', () => {
+		for (const body of [record, JSON.stringify(record), Buffer.from(JSON.stringify(record))]) {
+			expect(parseCallbackBody(body)).toMatchObject({ ok: true, jobId: 'j1', status: 'SUCCESS' });
+		}
+		expect(parseCallbackBody({ status: 'FAILED', data: { job_id: 'j2' } })).toMatchObject({ ok: true, jobId: 'j2' });
+	});
+
+	it('refuses text that is not JSON, no body, and JSON that is not a record', () => {
+		expect(parseCallbackBody('nope')).toEqual({ ok: false, refusal: REFUSAL.notJson });
+		expect(parseCallbackBody(undefined)).toEqual({ ok: false, refusal: REFUSAL.notJson });
+		for (const body of [{}, [], 'null', '42', '"text"', { status: 1, jobId: 'x' }, { status: ' ', jobId: 'x' }, { status: 'SUCCESS' }]) {
+			const parsed = parseCallbackBody(body);
+			expect(parsed.ok).toBe(false);
+			if (!parsed.ok) expect(parsed.refusal.httpCode).toBe(400);
+		}
+	});
+});
+
+describe('events', () => {
+	it('maps statuses: running ones start nothing, SUCCESS succeeded, FAILED and unknown ones failed', () => {
+		expect(eventForStatus('PENDING_QUEUE')).toBe('running');
+		expect(eventForStatus('ON_QUEUE')).toBe('running');
+		expect(eventForStatus('SUCCESS')).toBe('succeeded');
+		expect(eventForStatus('FAILED')).toBe('failed');
+		expect(eventForStatus('CANCELLED')).toBe('failed');
+	});
+
+	it('filters', () => {
+		expect(eventPasses('both', 'failed')).toBe(true);
+		expect(eventPasses('succeeded', 'succeeded')).toBe(true);
+		expect(eventPasses('succeeded', 'failed')).toBe(false);
+		expect(eventPasses('failed', 'succeeded')).toBe(false);
+	});
+
+	it('a lookup of an unknown job is not a job record', () => {
+		expect(unknownJobMessage({ status: 'FAILED', message: 'job not found', jobId: 'x', data: null })).toBe('job not found');
+		expect(unknownJobMessage({ status: 'FAILED', message: 'prompt violation', data: { prompt: 'p' } })).toBeUndefined();
+		expect(unknownJobMessage({ status: 'FAILED', message: 'not found', data: { prompt: 'p' } })).toBeUndefined();
+		expect(unknownJobMessage({ status: 'SUCCESS', message: 'job not found', data: null })).toBeUndefined();
+	});
+});
+
+describe('CallbackMemory', () => {
+	it('claim → duplicate claims fail; release gives it back; done keeps it', () => {
+		const memory = new CallbackMemory();
+		expect(memory.claim('a')).toBe(true);
+		expect(memory.claim('a')).toBe(false);
+		memory.release('a');
+		expect(memory.claim('a')).toBe(true);
+		memory.done('a');
+		memory.release('a'); // done keys are not released
+		expect(memory.claim('a')).toBe(false);
+	});
+
+	it('forgets after its TTL (pending claims sooner) and keeps at most `limit` keys', () => {
+		let now = 0;
+		const memory = new CallbackMemory(3, 1000, 100, () => now);
+		memory.claim('pending');
+		memory.claim('done');
+		memory.done('done');
+		now = 150;
+		expect(memory.has('pending')).toBe(false);
+		expect(memory.has('done')).toBe(true);
+		now = 1200;
+		expect(memory.has('done')).toBe(false);
+		for (const key of ['k1', 'k2', 'k3', 'k4']) memory.done(key);
+		expect(memory.size).toBe(3);
+		expect(memory.has('k1')).toBe(false);
+		expect(memory.has('k4')).toBe(true);
+	});
+
+	it('scopes keys per workflow and node', () => {
+		expect(scopedKey('w1', 'Sora Trigger', 'j:SUCCESS')).not.toBe(scopedKey('w2', 'Sora Trigger', 'j:SUCCESS'));
+		expect(dedupeKey('j', 'SUCCESS')).toBe('j:SUCCESS');
+	});
+});
+
+describe('static data', () => {
+	it('keeps the newest keys, bounded, without duplicates', () => {
+		const data: IDataObject = {};
+		for (let i = 0; i < 7; i++) rememberInStaticData(data, `k${i}`, 5);
+		rememberInStaticData(data, 'k3', 5);
+		expect(data.handledCallbacks).toEqual(['k2', 'k4', 'k5', 'k6', 'k3']);
+		expect(seenInStaticData(data, 'k3')).toBe(true);
+		expect(seenInStaticData(data, 'k0')).toBe(false);
+		expect(seenInStaticData({ handledCallbacks: 'garbage' }, 'k0')).toBe(false);
+	});
+});
