@@ -53,7 +53,7 @@ module.exports = [
 		// Shared TTAPI code and the pure input rules raise their own error types, which the node
 		// turns into NodeOperationError (with item index and description) at its boundary:
 		// nodes/shared/itemOutput.ts and the operation execute files.
-		files: ['nodes/shared/**/*.ts', 'nodes/**/generationRequest.ts'],
+		files: ['nodes/shared/**/*.ts', 'nodes/**/generationRequest.ts', 'nodes/**/callback/batchProgress.ts'],
 		rules: { '@n8n/community-nodes/require-node-api-error': 'off' },
 	},
 ];

@@ -3,14 +3,20 @@ import type {
 	INodeExecutionData,
 	INodeType,
 	INodeTypeDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { testTtApiCredential } from '../shared/credentialTest';
 import { generateVideoDescription } from './actions/generateVideo/generateVideo.description';
 import { getVideoDescription } from './actions/getVideo/getVideo.description';
+import { handleCallback } from './actions/generateVideo/callback/handleCallback';
 import { route } from './actions/router';
 
+// The lint rule takes any node with webhooks for a trigger. Ours is a restart webhook (Wait for
+// Callback): n8n never registers it anywhere, so there are no webhookMethods to write.
+// eslint-disable-next-line @n8n/community-nodes/webhook-lifecycle-complete
 export class SoraGenerate implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Sora Generate',
@@ -25,6 +31,16 @@ export class SoraGenerate implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'ttApi', required: true, testedBy: 'testTtApiCredential' }],
+		// Wait for Callback: TTAPI's hookUrl is this execution's resume URL, answered by webhook().
+		webhooks: [
+			{
+				name: 'default',
+				httpMethod: 'POST',
+				responseMode: 'onReceived',
+				path: '',
+				restartWebhook: true,
+			},
+		],
 		properties: [
 			{
 				displayName: 'Operation',
@@ -58,5 +74,9 @@ export class SoraGenerate implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await route.call(this);
+	}
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await handleCallback.call(this);
 	}
 }

@@ -458,11 +458,11 @@ async function createN8nInstance(opts = {}) {
 		},
 
 		/** Runs SQL against .n8n/database.sqlite with Node 24's built-in node:sqlite (read-only). */
-		async dbQuery(sql, params = []) {
+		async dbQuery(sql, params = [], attempt = 0) {
 			const db = path.join(dataDir, 'database.sqlite');
 			const code = `
 				const { DatabaseSync } = require('node:sqlite');
-				const db = new DatabaseSync(process.argv[1], { readOnly: true });
+				const db = new DatabaseSync(process.argv[1], { readOnly: true, timeout: 10000 });
 				const rows = db.prepare(process.argv[2]).all(...JSON.parse(process.argv[3]));
 				process.stdout.write(JSON.stringify(rows, (k, v) => typeof v === 'bigint' ? Number(v) : v));`;
 			const child = spawnTracked(n8n.nodeBin, ['--no-warnings', '-e', code, db, sql, JSON.stringify(params)], {
@@ -473,6 +473,11 @@ async function createN8nInstance(opts = {}) {
 			child.stdout.on('data', (d) => (out += d));
 			child.stderr.on('data', (d) => (err += d));
 			const { code: rc } = await child.exited;
+			// n8n 1.x keeps SQLite out of WAL mode, so a read can meet a writer: try again shortly.
+			if (rc !== 0 && /database is locked/.test(err) && attempt < 5) {
+				await sleep(300 * (attempt + 1));
+				return await instance.dbQuery(sql, params, attempt + 1);
+			}
 			if (rc !== 0) throw new Error(`sqlite query failed: ${err}`);
 			return JSON.parse(out);
 		},

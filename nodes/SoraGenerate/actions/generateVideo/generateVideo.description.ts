@@ -7,9 +7,13 @@ const showFor = (extra: Record<string, string[]> = {}) => ({
 });
 
 export const WAIT_MODES = {
-	none: 'none',
+	auto: 'auto',
+	callback: 'callback',
 	poll: 'poll',
+	none: 'none',
 } as const;
+
+const WAITING_MODES = [WAIT_MODES.auto, WAIT_MODES.callback, WAIT_MODES.poll];
 
 export const generateVideoDescription: INodeProperties[] = [
 	{
@@ -40,20 +44,32 @@ export const generateVideoDescription: INodeProperties[] = [
 		type: 'options',
 		options: [
 			{
+				name: 'Auto',
+				value: WAIT_MODES.auto,
+				description:
+					"Wait for Callback when TTAPI can reach this n8n (its webhook URL is public), otherwise Poll Until Done. The output's waitMode field says which ran.",
+			},
+			{
+				name: 'Wait for Callback',
+				value: WAIT_MODES.callback,
+				description:
+					"Pauses the execution (no worker is held) and resumes it when TTAPI calls back. Needs n8n's webhook URL (WEBHOOK_URL) to be reachable from the internet.",
+			},
+			{
 				name: 'Poll Until Done',
 				value: WAIT_MODES.poll,
 				description:
-					'Keeps this execution running and asks TTAPI for the status every poll interval until the video is ready. Works everywhere, including on a laptop.',
+					'Keeps the execution running and asks TTAPI for the status every poll interval. Works everywhere, including on a laptop.',
 			},
 			{
 				name: "Don't Wait (Return Job ID)",
 				value: WAIT_MODES.none,
 				description:
-					'Submits the job and returns its ID at once. Fetch it later with Get Video, or let a Sora Trigger receive it.',
+					'Submits the job and returns its ID at once. Fetch it later with Get Video, or send the callback to a Sora Trigger.',
 			},
 		],
-		default: 'poll',
-		hint: 'Poll Until Done costs one small status request per job every poll interval, and holds the execution until the videos are ready (Sora takes minutes)',
+		default: 'auto',
+		hint: 'Wait for Callback costs nothing while it waits: TTAPI tells n8n when each video is ready. Poll costs one small status request per job every poll interval and keeps the execution running. Auto picks Wait for Callback when TTAPI can reach your n8n, else Poll.',
 		displayOptions: showFor(),
 	},
 	{
@@ -62,8 +78,8 @@ export const generateVideoDescription: INodeProperties[] = [
 		type: 'number',
 		typeOptions: { minValue: 1, numberPrecision: 1 },
 		default: 15,
-		description: 'How often to ask TTAPI whether a job has finished',
-		displayOptions: showFor({ waitMode: [WAIT_MODES.poll] }),
+		description: 'How often to ask TTAPI whether a job has finished (when polling)',
+		displayOptions: showFor({ waitMode: [WAIT_MODES.poll, WAIT_MODES.auto] }),
 	},
 	{
 		displayName: 'Timeout (Minutes)',
@@ -72,8 +88,18 @@ export const generateVideoDescription: INodeProperties[] = [
 		typeOptions: { minValue: 1, numberPrecision: 1 },
 		default: 30,
 		description:
-			"How long one item may take: waiting for a free place in TTAPI's queue plus rendering. On timeout the item's error carries the job ID, so Get Video can fetch it later.",
-		displayOptions: showFor(),
+			"When polling or not waiting: how long one item may take, waiting for a free place in TTAPI's queue plus rendering. On timeout the item's error carries the job ID, so Get Video can fetch it later.",
+		displayOptions: showFor({ waitMode: [WAIT_MODES.poll, WAIT_MODES.auto, WAIT_MODES.none] }),
+	},
+	{
+		displayName: 'Max Wait (Minutes)',
+		name: 'maxWaitMinutes',
+		type: 'number',
+		typeOptions: { minValue: 0.1, numberPrecision: 1 },
+		default: 180,
+		description:
+			'When waiting for callbacks: how long the execution may wait for the whole batch (Sora 2 Pro renders can take long). When it passes, every item still comes out: finished ones with their video, the others with their job ID and last status, for Get Video.',
+		displayOptions: showFor({ waitMode: [WAIT_MODES.callback, WAIT_MODES.auto] }),
 	},
 	{
 		displayName: 'Max Jobs in Flight',
@@ -91,7 +117,7 @@ export const generateVideoDescription: INodeProperties[] = [
 		type: 'boolean',
 		default: true,
 		description: 'Whether to download the finished MP4 into the binary data of the output item',
-		displayOptions: showFor({ waitMode: [WAIT_MODES.poll] }),
+		displayOptions: showFor({ waitMode: WAITING_MODES }),
 	},
 	{
 		displayName: 'Video Options',
@@ -186,7 +212,17 @@ export const generateVideoDescription: INodeProperties[] = [
 				default: '',
 				placeholder: 'https://your-n8n.example.com/webhook/ttapi-sora',
 				description:
-					"URL TTAPI calls when the job ends (TTAPI's hookUrl), e.g. a Sora Trigger's Production URL. It must be reachable from the internet.",
+					"Where TTAPI reports the job's end (its hookUrl), for Don't Wait: a Sora Trigger's Production URL, or just the trigger's Path (e.g. ttapi-sora). The token from the credential's Callback Secret is added for you.",
+				displayOptions: { show: { '/waitMode': [WAIT_MODES.none, WAIT_MODES.poll] } },
+			},
+			{
+				displayName: 'Confirm Callbacks With TTAPI',
+				name: 'confirmWithFetch',
+				type: 'boolean',
+				default: true,
+				description:
+					"Whether to look each job up on TTAPI before trusting a callback's video URL (one small request per job)",
+				displayOptions: { show: { '/waitMode': [WAIT_MODES.callback, WAIT_MODES.auto] } },
 			},
 			{
 				displayName: 'Put Video in Field',
@@ -194,6 +230,16 @@ export const generateVideoDescription: INodeProperties[] = [
 				type: 'string',
 				default: 'data',
 				description: 'Name of the binary field the downloaded video is put in',
+			},
+			{
+				displayName: 'Safety Check Every (Minutes)',
+				name: 'safetyCheckMinutes',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: 10,
+				description:
+					'While waiting for callbacks, the node also asks TTAPI this often about jobs whose callback has not come, so a lost callback never stalls the batch. n8n looks at waiting executions once a minute.',
+				displayOptions: { show: { '/waitMode': [WAIT_MODES.callback, WAIT_MODES.auto] } },
 			},
 		],
 	},

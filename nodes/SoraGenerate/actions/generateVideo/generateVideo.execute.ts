@@ -1,27 +1,31 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { CancelledError } from '../../../shared/backoff';
-import { errorItem, toNodeError } from '../../../shared/itemOutput';
-import { runPool } from '../../../shared/jobPool';
-import { SoraJobError } from '../../../shared/jobError';
+import { TTAPI_CREDENTIAL_TYPE } from '../../../shared/constants';
 import { createTtApiClient } from '../../../shared/transport';
+import { startCallbackBatch } from './callback/runCallbackBatch';
+import { resolveCallbackUrl } from './callbackTarget';
+import { WAIT_MODES } from './generateVideo.description';
 import { buildGenerationRequest, InputError } from './generationRequest';
-import { runJob } from './runJob';
+import { isPubliclyReachable } from './publicUrl';
+import { runPolledBatch } from './runPolledBatch';
+import type { WaitSettings } from './waitSettings';
 import { readWaitSettings } from './waitSettings';
 
-type Outcome = { item: INodeExecutionData } | { error: unknown };
-
-function readRequests(context: IExecuteFunctions, count: number): Array<IDataObject | InputError> {
+function readRequests(
+	context: IExecuteFunctions,
+	count: number,
+	callbackSecret: string,
+): Array<IDataObject | InputError> {
 	return Array.from({ length: count }, (_, index) => {
-		const input = {
-			model: context.getNodeParameter('model', index),
-			prompt: context.getNodeParameter('prompt', index),
-			...(context.getNodeParameter('videoOptions', index, {}) as IDataObject),
-			callbackUrl: (context.getNodeParameter('options', index, {}) as IDataObject).callbackUrl,
-		};
 		try {
-			return buildGenerationRequest(input);
+			const options = context.getNodeParameter('options', index, {}) as IDataObject;
+			return buildGenerationRequest({
+				model: context.getNodeParameter('model', index),
+				prompt: context.getNodeParameter('prompt', index),
+				...(context.getNodeParameter('videoOptions', index, {}) as IDataObject),
+				callbackUrl: resolveCallbackUrl(context, options.callbackUrl, callbackSecret),
+			});
 		} catch (error) {
 			if (error instanceof InputError) return error;
 			throw new NodeOperationError(context.getNode(), error as Error, { itemIndex: index });
@@ -29,27 +33,18 @@ function readRequests(context: IExecuteFunctions, count: number): Array<IDataObj
 	});
 }
 
-/** A short account of the other items, so a thrown error never hides jobs that were paid for. */
-function summariseOthers(outcomes: Array<Outcome | undefined>, failedIndex: number): string {
-	const lines: string[] = [];
-	outcomes.forEach((outcome, index) => {
-		if (index === failedIndex) return;
-		if (!outcome) lines.push(`item ${index}: not submitted (stopped after the error)`);
-		else if ('item' in outcome) {
-			lines.push(`item ${index}: ${String(outcome.item.json.status)} (job ${String(outcome.item.json.jobId)})`);
-		} else {
-			const jobId = outcome.error instanceof SoraJobError ? outcome.error.jobId : undefined;
-			lines.push(`item ${index}: error${jobId ? ` (job ${jobId})` : ''}: ${(outcome.error as Error).message}`);
-		}
-	});
-	return lines.length ? `Other items of this run:\n${lines.join('\n')}` : '';
+/** Auto waits for callbacks only when TTAPI can reach this n8n's resume URL. */
+function effectiveSettings(context: IExecuteFunctions, settings: WaitSettings): WaitSettings {
+	if (settings.waitMode !== WAIT_MODES.auto) return settings;
+	const resumeUrl = String(context.evaluateExpression('{{ $execution.resumeUrl }}', 0) ?? '');
+	return { ...settings, waitMode: isPubliclyReachable(resumeUrl) ? WAIT_MODES.callback : WAIT_MODES.poll };
 }
 
 export async function executeGenerateVideo(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const inputCount = this.getInputData().length;
 	const continueOnFail = this.continueOnFail();
-	const settings = readWaitSettings(this);
-	const requests = readRequests(this, inputCount);
+	const settings = effectiveSettings(this, readWaitSettings(this));
+	const credentials = await this.getCredentials(TTAPI_CREDENTIAL_TYPE);
+	const requests = readRequests(this, this.getInputData().length, String(credentials.callbackSecret ?? ''));
 
 	// Every item is checked before anything is submitted: bad input must never cost quota.
 	const firstInvalid = requests.findIndex((request) => request instanceof InputError);
@@ -61,46 +56,8 @@ export async function executeGenerateVideo(this: IExecuteFunctions): Promise<INo
 	}
 
 	const client = await createTtApiClient(this);
-	const signal = this.getExecutionCancelSignal?.();
-	const run = { context: this, client, settings, signal };
-	const outcomes: Array<Outcome | undefined> = requests.map((request) =>
-		request instanceof InputError ? { error: request } : undefined,
-	);
-	const pending = outcomes.flatMap((outcome, index) => (outcome ? [] : [index]));
-	let stopped = false;
-
-	await runPool(
-		pending.length,
-		settings.maxJobsInFlight,
-		async (position) => {
-			const index = pending[position];
-			try {
-				outcomes[index] = { item: await runJob(run, requests[index] as IDataObject, index) };
-			} catch (error) {
-				if (error instanceof CancelledError) {
-					stopped = true;
-					return;
-				}
-				outcomes[index] = { error };
-				// Without Continue On Fail the node fails anyway: don't spend quota on more items.
-				if (!continueOnFail) stopped = true;
-			}
-		},
-		() => !stopped && !signal?.aborted,
-	);
-
-	if (signal?.aborted) throw new NodeOperationError(this.getNode(), 'The execution was cancelled');
-
-	const firstError = outcomes.findIndex((outcome) => outcome && 'error' in outcome);
-	const failedIndex = firstError >= 0 ? firstError : outcomes.findIndex((outcome) => !outcome);
-	if (failedIndex >= 0 && !continueOnFail) {
-		const outcome = outcomes[failedIndex];
-		const error = outcome && 'error' in outcome ? outcome.error : new Error('The item was not run');
-		throw toNodeError(this.getNode(), error, failedIndex, summariseOthers(outcomes, failedIndex));
+	if (settings.waitMode === WAIT_MODES.callback) {
+		return await startCallbackBatch(this, { requests, settings, client, continueOnFail });
 	}
-	return [
-		outcomes.map((outcome, index) =>
-			outcome && 'item' in outcome ? outcome.item : errorItem(outcome?.error ?? new Error('The item was not run'), index),
-		),
-	];
+	return await runPolledBatch(this, requests, settings, client, continueOnFail);
 }

@@ -9,6 +9,40 @@ const MAX_NOT_SENT_RETRIES = 3;
 const QUEUE_RETRY_BASE_MS = 1000;
 const QUEUE_RETRY_MAX_MS = 15_000;
 
+export type SubmitAttempt = { jobId: string } | { queueFull: string } | { notSent: string };
+
+/**
+ * One POST /sora/generations. Returns the job id, or says the refusal provably created no job
+ * (queue full, never sent). Anything that may have created a job, or that will fail again, throws.
+ */
+export async function submitOnce(client: TtApiClient, body: IDataObject): Promise<SubmitAttempt> {
+	const outcome = await submitGeneration(client, body);
+	switch (outcome.kind) {
+		case 'accepted':
+			return { jobId: outcome.jobId };
+		case 'queue-full':
+			return { queueFull: outcome.message };
+		case 'not-sent':
+			return { notSent: outcome.message };
+		case 'rejected':
+			throw new SoraJobError('rejected', `TTAPI refused the job: ${outcome.message}`, {
+				httpCode: outcome.httpCode,
+				ttapiMessage: outcome.message,
+			});
+		case 'unauthorized':
+			throw unauthorizedError(outcome.message);
+		case 'uncertain':
+			throw new SoraJobError(
+				'uncertain-submit',
+				`The generation request may have reached TTAPI, but no usable answer came back (${outcome.message}). It was not sent again, so it cannot be charged twice.`,
+				{
+					description:
+						'Look for the job in your TTAPI dashboard before running this item again: if it was created, it will finish and be charged once.',
+				},
+			);
+	}
+}
+
 /**
  * Submits one generation, obeying the money rule: it is sent again only after a refusal that
  * provably created no job (queue full, connection never made). Returns the job id.
@@ -22,46 +56,25 @@ export async function submitJob(
 	let queueWaits = 0;
 	let notSentRetries = 0;
 	for (;;) {
-		const outcome = await submitGeneration(client, body);
-		switch (outcome.kind) {
-			case 'accepted':
-				return outcome.jobId;
-			case 'queue-full': {
-				const delay = backoffDelay(queueWaits++, QUEUE_RETRY_BASE_MS, QUEUE_RETRY_MAX_MS);
-				if (Date.now() + delay > deadline) {
-					throw new SoraJobError(
-						'timeout',
-						`TTAPI's queue stayed full until the timeout (${outcome.message}); the job was not created and nothing was charged`,
-						{ description: 'Raise "Timeout (Minutes)", or lower "Max Jobs in Flight" if other workflows share this TTAPI account.' },
-					);
-				}
-				await pause(delay, signal);
-				break;
-			}
-			case 'not-sent':
-				if (notSentRetries >= MAX_NOT_SENT_RETRIES) {
-					throw new SoraJobError('rejected', `${outcome.message}; nothing was sent, so nothing was charged`, {
-						description: "Check the Base URL in the TTAPI credential and this machine's network.",
-					});
-				}
-				await pause(backoffDelay(notSentRetries++), signal);
-				break;
-			case 'rejected':
-				throw new SoraJobError('rejected', `TTAPI refused the job: ${outcome.message}`, {
-					httpCode: outcome.httpCode,
-					ttapiMessage: outcome.message,
-				});
-			case 'unauthorized':
-				throw unauthorizedError(outcome.message);
-			case 'uncertain':
+		const attempt = await submitOnce(client, body);
+		if ('jobId' in attempt) return attempt.jobId;
+		if ('queueFull' in attempt) {
+			const delay = backoffDelay(queueWaits++, QUEUE_RETRY_BASE_MS, QUEUE_RETRY_MAX_MS);
+			if (Date.now() + delay > deadline) {
 				throw new SoraJobError(
-					'uncertain-submit',
-					`The generation request may have reached TTAPI, but no usable answer came back (${outcome.message}). It was not sent again, so it cannot be charged twice.`,
-					{
-						description:
-							'Look for the job in your TTAPI dashboard before running this item again: if it was created, it will finish and be charged once.',
-					},
+					'timeout',
+					`TTAPI's queue stayed full until the timeout (${attempt.queueFull}); the job was not created and nothing was charged`,
+					{ description: 'Raise the timeout, or lower "Max Jobs in Flight" if other workflows share this TTAPI account.' },
 				);
+			}
+			await pause(delay, signal);
+			continue;
 		}
+		if (notSentRetries >= MAX_NOT_SENT_RETRIES) {
+			throw new SoraJobError('rejected', `${attempt.notSent}; nothing was sent, so nothing was charged`, {
+				description: "Check the Base URL in the TTAPI credential and this machine's network.",
+			});
+		}
+		await pause(backoffDelay(notSentRetries++), signal);
 	}
 }

@@ -10,13 +10,16 @@ export interface WaitSettings {
 	waitMode: WaitMode;
 	pollIntervalMs: number;
 	timeoutMs: number;
+	maxWaitMs: number;
+	recheckMs: number;
+	confirmWithFetch: boolean;
 	maxJobsInFlight: number;
 	downloadVideo: boolean;
 	binaryPropertyName: string;
 }
 
-function positiveNumber(context: IExecuteFunctions, name: string, label: string, min: number): number {
-	const value = Number(context.getNodeParameter(name, 0));
+function numberAtLeast(context: IExecuteFunctions, name: string, label: string, min: number, fallback: number): number {
+	const value = Number(context.getNodeParameter(name, 0, fallback));
 	if (!Number.isFinite(value) || value < min) {
 		throw new NodeOperationError(context.getNode(), `Invalid "${label}": must be a number of at least ${min}`);
 	}
@@ -28,18 +31,22 @@ export function readWaitSettings(context: IExecuteFunctions): WaitSettings {
 	if (!Object.values(WAIT_MODES).includes(waitMode)) {
 		throw new NodeOperationError(context.getNode(), `Invalid "Wait for Result": unknown mode "${waitMode}"`);
 	}
-	const polls = waitMode === WAIT_MODES.poll;
-	const maxJobsInFlight = Math.floor(positiveNumber(context, 'maxJobsInFlight', 'Max Jobs in Flight', 1));
+	const waits = waitMode !== WAIT_MODES.none;
+	const polls = waitMode === WAIT_MODES.poll || waitMode === WAIT_MODES.auto;
+	const callsBack = waitMode === WAIT_MODES.callback || waitMode === WAIT_MODES.auto;
 	const binaryPropertyName = String(context.getNodeParameter('options.binaryPropertyName', 0, 'data')).trim();
 	if (!binaryPropertyName) {
 		throw new NodeOperationError(context.getNode(), 'Invalid "Put Video in Field": must not be empty');
 	}
 	return {
 		waitMode,
-		pollIntervalMs: polls ? positiveNumber(context, 'pollIntervalSeconds', 'Poll Interval (Seconds)', 1) * 1000 : 0,
-		timeoutMs: positiveNumber(context, 'timeoutMinutes', 'Timeout (Minutes)', 0.1) * 60_000,
-		maxJobsInFlight,
-		downloadVideo: polls && (context.getNodeParameter('downloadVideo', 0, true) as boolean),
+		pollIntervalMs: polls ? numberAtLeast(context, 'pollIntervalSeconds', 'Poll Interval (Seconds)', 1, 15) * 1000 : 0,
+		timeoutMs: callsBack && !polls ? 0 : numberAtLeast(context, 'timeoutMinutes', 'Timeout (Minutes)', 0.1, 30) * 60_000,
+		maxWaitMs: callsBack ? numberAtLeast(context, 'maxWaitMinutes', 'Max Wait (Minutes)', 0.1, 180) * 60_000 : 0,
+		recheckMs: callsBack ? numberAtLeast(context, 'options.safetyCheckMinutes', 'Safety Check Every (Minutes)', 1, 10) * 60_000 : 0,
+		confirmWithFetch: context.getNodeParameter('options.confirmWithFetch', 0, true) as boolean,
+		maxJobsInFlight: Math.floor(numberAtLeast(context, 'maxJobsInFlight', 'Max Jobs in Flight', 1, 5)),
+		downloadVideo: waits && (context.getNodeParameter('downloadVideo', 0, true) as boolean),
 		binaryPropertyName,
 	};
 }

@@ -1,0 +1,142 @@
+import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { CALLBACK_TOKEN_PARAM } from '../../../../shared/callbackAuth';
+import { TTAPI_CREDENTIAL_TYPE } from '../../../../shared/constants';
+import { isTtapiJobRecord } from '../../../../shared/normalise';
+import { SoraJobError } from '../../../../shared/jobError';
+import { fetchJob, readJobId } from '../../../../shared/soraApi';
+import { createTtApiClient, TtApiTransportError } from '../../../../shared/transport';
+import { recordJobRecord, refreshInFlight, submitAvailable } from './batchProgress';
+import type { CallbackBatch } from './callbackBatch';
+import { adoptStoredBatch, BATCH_KEY, isBatchDone, isCallbackBatch } from './callbackBatch';
+import {
+	hookUrlBelongsTo,
+	ITEM_PARAM,
+	itemTokenMatches,
+	PROBE_PARAM,
+	probeTokenMatches,
+	resumeSecret,
+} from './callbackUrls';
+import { finishBatch } from './finishBatch';
+import { forgetBatch, liveBatch, rememberBatch, withBatchLock } from './liveBatches';
+
+function answer(context: IWebhookFunctions, status: number, body: IDataObject): IWebhookResponseData {
+	context.getResponseObject().status(status).json(body);
+	return { noWebhookResponse: true };
+}
+
+/** The batch this execution stored when it paused (webhook() sees the waiting node's input). */
+function readStoredBatch(context: IWebhookFunctions): CallbackBatch | undefined {
+	try {
+		const value = context.evaluateExpression(`{{ $input.first().${BATCH_KEY} }}`, 0);
+		return isCallbackBatch(value) ? value : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+/**
+ * Resumes the execution once every job has ended (or at Max Wait). TTAPI gets its 200 first: downloading the
+ * videos may take a while and it must not time out waiting for us.
+ */
+async function resumeIfDone(context: IWebhookFunctions, batch: CallbackBatch): Promise<IWebhookResponseData> {
+	if (!isBatchDone(batch)) {
+		rememberBatch(batch);
+		return { webhookResponse: { received: true } };
+	}
+	return await resume(context, batch);
+}
+
+async function resume(context: IWebhookFunctions, batch: CallbackBatch): Promise<IWebhookResponseData> {
+	forgetBatch(batch.executionId);
+	context.getResponseObject().status(200).json({ received: true, resumed: true });
+	const items = await finishBatch(context, batch);
+	return { noWebhookResponse: true, workflowData: [items] };
+}
+
+/**
+ * Anything thrown from webhook() ends the waiting execution with an error, so a TTAPI hiccup
+ * while confirming is answered 503 instead: the batch keeps waiting and the safety check (or
+ * TTAPI calling again) picks the job up later.
+ */
+async function keepWaitingOnTtapiTrouble(
+	context: IWebhookFunctions,
+	work: () => Promise<IWebhookResponseData>,
+): Promise<IWebhookResponseData> {
+	try {
+		return await work();
+	} catch (error) {
+		if (error instanceof SoraJobError || error instanceof TtApiTransportError) {
+			return answer(context, 503, { error: `Could not confirm with TTAPI now: ${error.message}` });
+		}
+		throw new NodeOperationError(context.getNode(), error as Error);
+	}
+}
+
+export async function handleCallback(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+	const stored = readStoredBatch(this);
+	if (!stored) return answer(this, 404, { error: 'This execution is not waiting for Sora Generate callbacks' });
+	const secret = resumeSecret(await this.getCredentials(TTAPI_CREDENTIAL_TYPE));
+	const query = this.getQueryData() as IDataObject;
+	const executionId = stored.executionId;
+
+	const probe = query[PROBE_PARAM];
+	if (probe !== undefined) {
+		const kind = probe === 'deadline' ? 'deadline' : 'check';
+		if (!probeTokenMatches(stored, secret, kind, query[CALLBACK_TOKEN_PARAM])) {
+			return answer(this, 401, { error: 'Wrong or missing token' });
+		}
+		return await withBatchLock(executionId, async () =>
+			keepWaitingOnTtapiTrouble(this, async () => {
+				const batch = liveBatch(executionId) ?? adoptStoredBatch(stored);
+				const client = await createTtApiClient(this);
+				await refreshInFlight(client, batch);
+				// Max Wait has passed: end with what is known; every unfinished item keeps its job ID.
+				if (kind === 'deadline' && Date.now() >= batch.deadline) return await resume(this, batch);
+				await submitAvailable(client, batch, secret, { waitWhenIdle: false });
+				return await resumeIfDone(this, batch);
+			}),
+		);
+	}
+
+	const index = Number(query[ITEM_PARAM]);
+	if (!Number.isInteger(index) || index < 0 || index >= stored.items.length) {
+		return answer(this, 400, { error: 'This callback URL names no item of the batch' });
+	}
+	if (!itemTokenMatches(stored, secret, index, query[CALLBACK_TOKEN_PARAM])) {
+		return answer(this, 401, { error: 'Wrong or missing token' });
+	}
+	const body = this.getBodyData();
+	if (!isTtapiJobRecord(body)) return answer(this, 400, { error: 'The body is not a TTAPI job result' });
+	const jobId = readJobId(body) as string;
+
+	return await withBatchLock(executionId, async () =>
+		keepWaitingOnTtapiTrouble(this, async () => {
+			const batch = liveBatch(executionId) ?? adoptStoredBatch(stored);
+			const item = batch.items[index];
+			if (item.phase === 'done' || item.phase === 'failed') return answer(this, 200, { received: true, duplicate: true });
+			if (item.jobId ? item.jobId !== jobId : item.phase !== 'unaccounted') {
+				return answer(this, 403, { error: 'This job was not submitted for this item' });
+			}
+			const client = await createTtApiClient(this);
+			let record: IDataObject = body;
+			if (batch.confirmWithFetch || !item.jobId) {
+				record = await fetchJob(client, jobId);
+				const hookUrl = (record.data as IDataObject | undefined)?.hookUrl;
+				const provenHere = typeof hookUrl === 'string' && hookUrlBelongsTo(hookUrl, batch, secret, index);
+				// TTAPI echoes the hookUrl it was given; when it does, it must be ours for this item.
+				if ((typeof hookUrl === 'string' && hookUrl && !provenHere) || (!item.jobId && !provenHere)) {
+					return answer(this, 403, { error: 'This job was not submitted for this item' });
+				}
+			}
+			item.jobId = jobId;
+			if (recordJobRecord(batch, index, record) === 'running') {
+				rememberBatch(batch);
+				return answer(this, 200, { received: true, final: false });
+			}
+			await submitAvailable(client, batch, secret, { waitWhenIdle: false });
+			return await resumeIfDone(this, batch);
+		}),
+	);
+}

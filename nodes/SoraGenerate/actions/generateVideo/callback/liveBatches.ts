@@ -1,0 +1,38 @@
+import type { CallbackBatch } from './callbackBatch';
+
+const MAX_LIVE_BATCHES = 500;
+
+/**
+ * The batches this n8n process is waiting on, by execution id. A waiting webhook cannot write
+ * to n8n's database, so callbacks that arrive before the last are remembered here; the copy in
+ * the execution's stored input is the fallback after a restart.
+ */
+const live = new Map<string, CallbackBatch>();
+const locks = new Map<string, Promise<unknown>>();
+
+export function liveBatch(executionId: string): CallbackBatch | undefined {
+	return live.get(executionId);
+}
+
+export function rememberBatch(batch: CallbackBatch): void {
+	live.delete(batch.executionId);
+	live.set(batch.executionId, batch);
+	while (live.size > MAX_LIVE_BATCHES) live.delete(live.keys().next().value as string);
+}
+
+export function forgetBatch(executionId: string): void {
+	live.delete(executionId);
+}
+
+/** Runs callbacks of one execution one at a time, so two of them never submit the same item. */
+export async function withBatchLock<T>(executionId: string, work: () => Promise<T>): Promise<T> {
+	const previous = locks.get(executionId) ?? Promise.resolve();
+	const run = previous.catch(() => undefined).then(work);
+	const tail = run.catch(() => undefined);
+	locks.set(executionId, tail);
+	try {
+		return await run;
+	} finally {
+		if (locks.get(executionId) === tail) locks.delete(executionId);
+	}
+}

@@ -1,0 +1,63 @@
+import type { IExecuteFunctions, IN8nHttpFullResponse } from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
+
+import type { CallbackBatch } from './callbackBatch';
+import type { ProbeKind } from './callbackUrls';
+import { probeUrl } from './callbackUrls';
+
+const SAVE_RETRY_MS = [100, 200, 400, 800, 1600, 3000, 5000, 5000, 10_000, 10_000, 30_000];
+
+/**
+ * Knocks on this execution's resume URL; webhook() then reads every job still in flight from
+ * TTAPI. Returns false once the batch is over (resumed, finished, or unreachable from here).
+ * n8n answers 409 "running" until it has saved the execution as waiting: that is retried.
+ */
+async function knock(context: IExecuteFunctions, url: string): Promise<boolean> {
+	for (const delay of SAVE_RETRY_MS) {
+		let response: IN8nHttpFullResponse;
+		try {
+			response = (await context.helpers.httpRequest({
+				method: 'POST',
+				url,
+				body: {},
+				json: true,
+				returnFullResponse: true,
+				ignoreHttpStatusErrors: true,
+				timeout: 60_000,
+			})) as IN8nHttpFullResponse;
+		} catch (error) {
+			// Unreachable from inside: n8n's own Max Wait still ends the wait, with every job ID.
+			context.logger.debug(`Sora Generate could not reach its resume URL: ${(error as Error).message}`);
+			return false;
+		}
+		const body = response.body as { message?: string; resumed?: boolean } | undefined;
+		if (response.statusCode === 409 && /running/i.test(body?.message ?? '')) {
+			await sleep(delay);
+			continue;
+		}
+		return response.statusCode === 200 && !body?.resumed;
+	}
+	return false;
+}
+
+/**
+ * Runs in the background after execute() has returned and n8n has paused the execution:
+ * 1. right away: a job can end (and TTAPI call back) before n8n saved the execution as waiting;
+ *    n8n answers that callback 409 and it is lost, so the first knock looks for such jobs;
+ * 2. every safety-check interval: finds callbacks lost on the way;
+ * 3. at Max Wait: ends the batch with what is known.
+ * If n8n restarts, this stops; callbacks still resume the execution, and n8n's own wait limit
+ * (a little after Max Wait) outputs every job ID and its last known status.
+ */
+export function watchBatch(context: IExecuteFunctions, batch: CallbackBatch, secret: string): void {
+	const url = (kind: ProbeKind) => probeUrl(batch, secret, kind);
+	void (async () => {
+		if (!(await knock(context, url('check')))) return;
+		for (;;) {
+			const wait = Math.min(batch.recheckMs, batch.deadline - Date.now());
+			await sleep(Math.max(0, wait));
+			const kind: ProbeKind = Date.now() >= batch.deadline ? 'deadline' : 'check';
+			if (!(await knock(context, url(kind))) || kind === 'deadline') return;
+		}
+	})();
+}
