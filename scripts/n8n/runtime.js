@@ -617,6 +617,23 @@ async function installPackage(packageDir, dataDir) {
 	return target;
 }
 
+/** `--n8n 1|2|both` (or `--n8n=…`) from a script's arguments → the lines to run, 2.x first. */
+function linesFromArgs(argv, usage) {
+	let which = 'both';
+	for (let i = 0; i < argv.length; i++) {
+		const a = argv[i];
+		if (a === '--n8n') which = argv[++i];
+		else if (a.startsWith('--n8n=')) which = a.slice(6);
+		else if (a === '-h' || a === '--help') {
+			console.log(`usage: ${usage} [--n8n 1|2|both]`);
+			process.exit(0);
+		} else throw new Error(`unknown argument ${a}`);
+	}
+	if (which === 'both') return ['2', '1'];
+	if (which === '1' || which === '2') return [which];
+	throw new Error(`--n8n must be 1, 2 or both (got ${which})`);
+}
+
 module.exports = {
 	VERSIONS,
 	PACKAGE_NAME,
@@ -631,4 +648,5 @@ module.exports = {
 	runError,
 	randomId,
 	sleep,
+	linesFromArgs,
 };

@@ -18,22 +18,6 @@ const PROMPT = 'a paper boat on a pond';
 const VIDEO_BYTES = 96 * 1024;
 const NODE_NAME = 'Sora Generate';
 
-function parseArgs(argv) {
-	let which = 'both';
-	for (let i = 0; i < argv.length; i++) {
-		const a = argv[i];
-		if (a === '--n8n') which = argv[++i];
-		else if (a.startsWith('--n8n=')) which = a.slice(6);
-		else if (a === '-h' || a === '--help') {
-			console.log('usage: node scripts/n8n/smoke.js [--n8n 1|2|both]');
-			process.exit(0);
-		} else throw new Error(`unknown argument ${a}`);
-	}
-	if (which === 'both') return ['2', '1'];
-	if (which === '1' || which === '2') return [which];
-	throw new Error(`--n8n must be 1, 2 or both (got ${which})`);
-}
-
 function workflow(credential) {
 	return {
 		name: 'TTAPI Sora smoke',
@@ -199,7 +183,7 @@ async function smokeLine(line) {
 }
 
 async function main() {
-	const lines = parseArgs(process.argv.slice(2));
+	const lines = rt.linesFromArgs(process.argv.slice(2), 'node scripts/n8n/smoke.js');
 	const distNode = path.join(__dirname, '..', '..', 'dist', 'nodes', 'SoraGenerate', 'SoraGenerate.node.js');
 	if (!fs.existsSync(distNode)) {
 		console.error(`${distNode} is missing: run \`npm run build\` first`);

@@ -272,9 +272,7 @@ async function run({ line = '2', log = (message) => process.stderr.write(`${mess
 }
 
 async function main() {
-	const at = process.argv.indexOf('--n8n');
-	const which = at >= 0 ? process.argv[at + 1] : 'both';
-	const lines = which === 'both' ? ['2', '1'] : [which];
+	const lines = rt.linesFromArgs(process.argv.slice(2), 'node scripts/n8n/scenarios/callback.js');
 	let failed = 0;
 	for (const line of lines) {
 		const { rows } = await run({ line });

@@ -338,24 +338,8 @@ async function run({ line = '2', log = (m) => process.stderr.write(`${m}\n`) } =
 	return { rows };
 }
 
-function parseArgs(argv) {
-	let which = 'both';
-	for (let i = 0; i < argv.length; i++) {
-		const a = argv[i];
-		if (a === '--n8n') which = argv[++i];
-		else if (a.startsWith('--n8n=')) which = a.slice(6);
-		else if (a === '-h' || a === '--help') {
-			console.log('usage: node scripts/n8n/scenarios/trigger.js [--n8n 1|2|both]');
-			process.exit(0);
-		} else throw new Error(`unknown argument ${a}`);
-	}
-	if (which === 'both') return ['1', '2'];
-	if (which === '1' || which === '2') return [which];
-	throw new Error(`--n8n must be 1, 2 or both (got ${which})`);
-}
-
 async function main() {
-	const lines = parseArgs(process.argv.slice(2));
+	const lines = rt.linesFromArgs(process.argv.slice(2), 'node scripts/n8n/scenarios/trigger.js');
 	const all = [];
 	for (const line of lines) {
 		console.log(`\n=== Sora Trigger scenarios: n8n line ${line}.x`);
