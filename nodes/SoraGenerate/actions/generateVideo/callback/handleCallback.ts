@@ -36,10 +36,7 @@ function readStoredBatch(context: IWebhookFunctions): CallbackBatch | undefined 
 	}
 }
 
-/**
- * Resumes the execution once every job has ended (or at Max Wait). TTAPI gets its 200 first: downloading the
- * videos may take a while and it must not time out waiting for us.
- */
+/** Answers 200 and keeps waiting until every job has ended; then resumes. */
 async function resumeIfDone(context: IWebhookFunctions, batch: CallbackBatch): Promise<IWebhookResponseData> {
 	if (!isBatchDone(batch)) {
 		rememberBatch(batch);
@@ -48,6 +45,10 @@ async function resumeIfDone(context: IWebhookFunctions, batch: CallbackBatch): P
 	return await resume(context, batch);
 }
 
+/**
+ * Resumes the execution with one item per input item. TTAPI gets its 200 first: downloading the
+ * videos may take a while and it must not time out waiting for us.
+ */
 async function resume(context: IWebhookFunctions, batch: CallbackBatch): Promise<IWebhookResponseData> {
 	forgetBatch(batch.executionId);
 	context.getResponseObject().status(200).json({ received: true, resumed: true });
@@ -70,7 +71,8 @@ async function keepWaitingOnTtapiTrouble(
 		if (error instanceof SoraJobError || error instanceof TtApiTransportError) {
 			return answer(context, 503, { error: `Could not confirm with TTAPI now: ${error.message}` });
 		}
-		throw new NodeOperationError(context.getNode(), error as Error);
+		// n8n's own errors (a FAILED job failing the node at resume) keep their description.
+		throw error instanceof NodeOperationError ? error : new NodeOperationError(context.getNode(), error as Error);
 	}
 }
 
