@@ -87,9 +87,9 @@ export function storeBatchInInput(items: INodeExecutionData[], batch: CallbackBa
 }
 
 /**
- * A batch read back after this process lost its live copy (n8n restarted, or another n8n process
- * handles the call). Items still pending may have been submitted by the lost copy: they become
- * unaccounted, so nothing is ever submitted twice.
+ * A batch read back by a process without its live copy: n8n restarted, or (queue mode) callbacks
+ * reach another process than the one that ran execute(). Items still pending may have been
+ * submitted by the live copy: they become unaccounted, so nothing is ever submitted twice.
  */
 export function adoptStoredBatch(stored: CallbackBatch): CallbackBatch {
 	const batch = JSON.parse(JSON.stringify(stored)) as CallbackBatch;

@@ -10,8 +10,11 @@ function unfinishedError(batch: CallbackBatch, item: CallbackItem): SoraJobError
 	if (item.phase === 'unaccounted' && !item.jobId) {
 		return new SoraJobError(
 			'not-submitted',
-			'n8n restarted while this batch waited, and no job is known for this item: it may or may not have been submitted, so it was not sent again',
-			{ description: 'Check your TTAPI dashboard before running this item again.' },
+			'No job is known for this item: the n8n process that started the batch stopped (a restart) or does not receive its callbacks (queue mode), so the item may or may not have been submitted, and it was not sent again',
+			{
+				description:
+					'Check your TTAPI dashboard before running this item again. For batches larger than Max Jobs in Flight on such setups, use Poll Until Done or the Sora Trigger pattern.',
+			},
 		);
 	}
 	return new SoraJobError(
