@@ -5,7 +5,8 @@
 export function isPubliclyReachable(url: string): boolean {
 	let host: string;
 	try {
-		host = new URL(url).hostname.toLowerCase().replace(/^\[|\]$/g, '');
+		// "localhost." and "my-mac.local." name the same hosts as without the final dot.
+		host = new URL(url).hostname.toLowerCase().replace(/^\[|\]$/g, '').replace(/\.+$/, '');
 	} catch {
 		return false;
 	}

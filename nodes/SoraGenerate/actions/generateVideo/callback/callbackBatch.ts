@@ -21,6 +21,8 @@ export interface ItemFailure {
 
 export interface CallbackItem {
 	phase: ItemPhase;
+	/** Kept apart from the request so the item can still be recognised once it was submitted. */
+	prompt?: string;
 	request?: IDataObject;
 	jobId?: string;
 	lastStatus?: string;
@@ -63,7 +65,7 @@ function waitingJson(item: CallbackItem, index: number): IDataObject {
 	return {
 		jobId: item.jobId ?? item.result?.jobId ?? null,
 		status: item.result?.status ?? item.lastStatus ?? (item.phase === 'pending' ? 'NOT_SUBMITTED' : 'UNKNOWN'),
-		prompt: item.result?.prompt ?? (request.prompt as string | undefined) ?? null,
+		prompt: item.result?.prompt ?? item.prompt ?? (request.prompt as string | undefined) ?? null,
 		waitMode: 'callback',
 		error: item.failure?.message ?? MAX_WAIT_NOTE,
 		item: index,

@@ -7,6 +7,13 @@ import { collectBatchOutput } from '../batchOutcome';
 import type { CallbackBatch, CallbackItem } from './callbackBatch';
 
 function unfinishedError(batch: CallbackBatch, item: CallbackItem): SoraJobError {
+	if (item.phase === 'pending') {
+		return new SoraJobError(
+			'not-submitted',
+			'Not submitted: Max Wait passed while this item waited for a free place among Max Jobs in Flight. Nothing was charged for it.',
+			{ status: 'NOT_SUBMITTED', description: 'Raise Max Wait or Max Jobs in Flight, or run the item again.' },
+		);
+	}
 	if (item.phase === 'unaccounted' && !item.jobId) {
 		return new SoraJobError(
 			'not-submitted',

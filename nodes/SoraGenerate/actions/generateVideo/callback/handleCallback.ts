@@ -19,7 +19,7 @@ import {
 	resumeSecret,
 } from './callbackUrls';
 import { finishBatch } from './finishBatch';
-import { forgetBatch, liveBatch, rememberBatch, withBatchLock } from './liveBatches';
+import { hasResumed, liveBatch, markResumed, rememberBatch, withBatchLock } from './liveBatches';
 
 function answer(context: IWebhookFunctions, status: number, body: IDataObject): IWebhookResponseData {
 	context.getResponseObject().status(status).json(body);
@@ -50,7 +50,7 @@ async function resumeIfDone(context: IWebhookFunctions, batch: CallbackBatch): P
  * videos may take a while and it must not time out waiting for us.
  */
 async function resume(context: IWebhookFunctions, batch: CallbackBatch): Promise<IWebhookResponseData> {
-	forgetBatch(batch.executionId);
+	markResumed(batch.executionId);
 	context.getResponseObject().status(200).json({ received: true, resumed: true });
 	const items = await finishBatch(context, batch);
 	return { noWebhookResponse: true, workflowData: [items] };
@@ -91,6 +91,7 @@ export async function handleCallback(this: IWebhookFunctions): Promise<IWebhookR
 		}
 		return await withBatchLock(executionId, async () =>
 			keepWaitingOnTtapiTrouble(this, async () => {
+				if (hasResumed(executionId)) return answer(this, 200, { received: true, resumed: true });
 				const batch = liveBatch(executionId) ?? adoptStoredBatch(stored);
 				const client = await createTtApiClient(this);
 				await refreshInFlight(client, batch);
@@ -115,6 +116,8 @@ export async function handleCallback(this: IWebhookFunctions): Promise<IWebhookR
 
 	return await withBatchLock(executionId, async () =>
 		keepWaitingOnTtapiTrouble(this, async () => {
+			// n8n may still show the execution as waiting for a moment after we resumed it.
+			if (hasResumed(executionId)) return answer(this, 200, { received: true, duplicate: true });
 			const batch = liveBatch(executionId) ?? adoptStoredBatch(stored);
 			const item = batch.items[index];
 			if (item.phase === 'done' || item.phase === 'failed') return answer(this, 200, { received: true, duplicate: true });

@@ -9,6 +9,8 @@ const MAX_LIVE_BATCHES = 500;
  */
 const live = new Map<string, CallbackBatch>();
 const locks = new Map<string, Promise<unknown>>();
+/** Executions this process has resumed: a late duplicate or safety check must not resume again. */
+const resumed = new Set<string>();
 
 export function liveBatch(executionId: string): CallbackBatch | undefined {
 	return live.get(executionId);
@@ -18,6 +20,16 @@ export function rememberBatch(batch: CallbackBatch): void {
 	live.delete(batch.executionId);
 	live.set(batch.executionId, batch);
 	while (live.size > MAX_LIVE_BATCHES) live.delete(live.keys().next().value as string);
+}
+
+export function markResumed(executionId: string): void {
+	live.delete(executionId);
+	resumed.add(executionId);
+	while (resumed.size > MAX_LIVE_BATCHES) resumed.delete(resumed.values().next().value as string);
+}
+
+export function hasResumed(executionId: string): boolean {
+	return resumed.has(executionId);
 }
 
 export function forgetBatch(executionId: string): void {

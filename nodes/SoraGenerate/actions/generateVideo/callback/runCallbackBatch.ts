@@ -64,7 +64,7 @@ export async function startCallbackBatch(
 		items: requests.map((request) =>
 			request instanceof Error
 				? { phase: 'failed', failure: { message: request.message, description: 'Nothing was sent to TTAPI.' } }
-				: { phase: 'pending', request },
+				: { phase: 'pending', prompt: String(request.prompt), request },
 		),
 	};
 	await submitAvailable(client, batch, secret, { waitWhenIdle: true, signal: context.getExecutionCancelSignal?.() });

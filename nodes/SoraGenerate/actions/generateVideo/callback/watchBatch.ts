@@ -35,6 +35,9 @@ async function knock(context: IExecuteFunctions, url: string): Promise<boolean> 
 			await sleep(delay);
 			continue;
 		}
+		// 503: TTAPI could not be asked just now; the next check tries again. Anything else but a
+		// plain 200 means the batch is over or not ours any more.
+		if (response.statusCode === 503) return true;
 		return response.statusCode === 200 && !body?.resumed;
 	}
 	return false;
