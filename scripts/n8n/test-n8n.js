@@ -10,6 +10,8 @@ const SUITES = [
 	['smoke (package loads, Poll mode end to end)', 'smoke.js'],
 	['Sora Trigger scenarios', 'scenarios/trigger.js'],
 	['Wait for Callback / Auto scenarios', 'scenarios/callback.js'],
+	['example workflows (examples/*.json)', 'scenarios/examples.js'],
+	['npm run demo (simulator)', '../demo/test-demo.js'],
 ];
 
 const at = process.argv.indexOf('--n8n');
