@@ -10,7 +10,7 @@ const SAVE_RETRY_MS = [100, 200, 400, 800, 1600, 3000, 5000, 5000, 10_000, 10_00
 /**
  * Knocks on this execution's resume URL; webhook() then reads every job still in flight from
  * TTAPI. Returns false once the batch is over (resumed, finished, or unreachable from here).
- * n8n answers 409 "running" until it has saved the execution as waiting: that is retried.
+ * Until n8n has saved the execution as waiting it answers 409 (or, on 1.x, 500): retried.
  */
 async function knock(context: IExecuteFunctions, url: string): Promise<boolean> {
 	for (const delay of SAVE_RETRY_MS) {
@@ -31,7 +31,11 @@ async function knock(context: IExecuteFunctions, url: string): Promise<boolean> 
 			return false;
 		}
 		const body = response.body as { message?: string; resumed?: boolean } | undefined;
-		if (response.statusCode === 409 && /running/i.test(body?.message ?? '')) {
+		// Not saved as waiting yet: 2.x answers 409 "running"; 1.x, a moment earlier, a 500.
+		const notSavedYet =
+			(response.statusCode === 409 && /running/i.test(body?.message ?? '')) ||
+			(response.statusCode >= 500 && response.statusCode !== 503);
+		if (notSavedYet) {
 			await sleep(delay);
 			continue;
 		}
