@@ -30,11 +30,14 @@ import { NodeHelpers, Workflow } from 'n8n-workflow';
 import { HookContext, WebhookContext } from 'n8n-core';
 
 import { createAdditionalData } from './additional-data';
+import { fakeRequest, RecordingResponse, type RecordedResponse, type ResponseSink } from './fake-http';
 import { type BinaryMode, materialiseBinaries, setUpBinaryData } from './binary-data';
 import { TestCredentialsHelper } from './credentials-helper';
 import { ensureEnvironment } from './environment';
 import { type CredentialTypeLike, type NodeTypeLike, TestCredentialTypes, TestNodeTypes, instantiate } from './node-types';
 import { NODE_TYPE_PREFIX } from './run-node';
+
+export type { RecordedResponse, ResponseSink } from './fake-http';
 
 /** What n8n stores for a workflow between webhook calls (its `staticData` column). */
 export interface StaticDataStore {
@@ -55,14 +58,6 @@ export interface WebhookRequest {
 	method?: IHttpRequestMethods;
 }
 
-export interface RecordedResponse {
-	statusCode: number;
-	body: unknown;
-	headers: Record<string, string>;
-	ended: boolean;
-	/** ms since the call started when the response was ended (undefined: never). */
-	endedAtMs?: number;
-}
 
 export interface WebhookTarget {
 	/** The node under test: an INodeType class or instance with webhook(). */
@@ -108,11 +103,6 @@ export interface RunWebhookResult {
 }
 
 /** Where a forwarded response goes: a node http.ServerResponse fits. */
-export interface ResponseSink {
-	statusCode: number;
-	setHeader(name: string, value: string): unknown;
-	end(body?: string | Buffer): unknown;
-}
 
 const DEFAULT_WORKFLOW_ID = 'harness-webhook-workflow';
 const DEFAULT_WEBHOOK_ID = '0b7c2d9e-5f3a-4e61-9d0c-7a1e2b3c4d5e';
@@ -218,84 +208,6 @@ export function resolveWebhookPath(target: WebhookTarget): string {
 	return webhookData(prepared, additionalData).path;
 }
 
-class RecordingResponse {
-	readonly record: RecordedResponse = { statusCode: 200, body: undefined, headers: {}, ended: false };
-	private readonly started = Date.now();
-
-	constructor(
-		private readonly sink?: ResponseSink,
-		private readonly onEnd?: (response: RecordedResponse) => void,
-	) {}
-
-	get headersSent(): boolean {
-		return this.record.ended;
-	}
-
-	get statusCode(): number {
-		return this.record.statusCode;
-	}
-
-	status(code: number): this {
-		this.assertOpen();
-		this.record.statusCode = code;
-		return this;
-	}
-
-	setHeader(name: string, value: string): this {
-		this.assertOpen();
-		this.record.headers[name.toLowerCase()] = String(value);
-		return this;
-	}
-
-	header(name: string, value: string): this {
-		return this.setHeader(name, value);
-	}
-
-	set(name: string, value: string): this {
-		return this.setHeader(name, value);
-	}
-
-	getHeader(name: string): string | undefined {
-		return this.record.headers[name.toLowerCase()];
-	}
-
-	json(body: unknown): this {
-		this.setHeader('content-type', 'application/json; charset=utf-8');
-		return this.finish(body, JSON.stringify(body));
-	}
-
-	send(body?: unknown): this {
-		if (body !== null && typeof body === 'object' && !Buffer.isBuffer(body)) return this.json(body);
-		return this.finish(body, body === undefined ? '' : Buffer.isBuffer(body) ? body : String(body));
-	}
-
-	end(body?: string | Buffer): this {
-		return this.finish(body, body ?? '');
-	}
-
-	private finish(body: unknown, wire: string | Buffer): this {
-		this.assertOpen();
-		this.record.body = body;
-		this.record.ended = true;
-		this.record.endedAtMs = Date.now() - this.started;
-		if (this.sink) {
-			this.sink.statusCode = this.record.statusCode;
-			for (const [name, value] of Object.entries(this.record.headers)) this.sink.setHeader(name, value);
-			this.sink.end(wire);
-		}
-		this.onEnd?.(this.record);
-		return this;
-	}
-
-	// Express throws ERR_HTTP_HEADERS_SENT here; so do we, so that double answers fail tests.
-	private assertOpen(): void {
-		if (this.record.ended) {
-			const error = new Error('Cannot set headers after they are sent to the client') as Error & { code: string };
-			error.code = 'ERR_HTTP_HEADERS_SENT';
-			throw error;
-		}
-	}
-}
 
 export async function runWebhook(options: RunWebhookOptions): Promise<RunWebhookResult> {
 	const prepared = prepare(options);
@@ -305,18 +217,7 @@ export async function runWebhook(options: RunWebhookOptions): Promise<RunWebhook
 	const request = options.request ?? {};
 	const started = Date.now();
 	const response = new RecordingResponse(options.forwardTo, options.onResponse);
-	const headers = Object.fromEntries(
-		Object.entries(request.headers ?? { 'content-type': 'application/json' }).map(([k, v]) => [k.toLowerCase(), v]),
-	);
-	const req = {
-		method: request.method ?? 'POST',
-		body: request.body,
-		query: request.query ?? {},
-		headers,
-		params: {},
-		contentType: headers['content-type']?.split(';')[0].trim(),
-		cookies: {},
-	};
+	const req = fakeRequest(request);
 
 	const binaryStore = await setUpBinaryData(options.binaryMode ?? 'default');
 	const additionalData = createAdditionalData({

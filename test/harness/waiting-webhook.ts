@@ -36,6 +36,7 @@ import type {
 import { Workflow, createRunExecutionData } from 'n8n-workflow';
 
 import { createAdditionalData } from './additional-data';
+import { fakeRequest, RecordingResponse, type RecordedResponse } from './fake-http';
 import { type BinaryMode, materialiseBinaries, setUpBinaryData } from './binary-data';
 import { TestCredentialsHelper } from './credentials-helper';
 import { ensureEnvironment } from './environment';
@@ -69,12 +70,7 @@ export interface RunWaitingWebhookOptions extends WaitingNodeTarget {
 	forwardTo?: http.ServerResponse;
 }
 
-export interface WaitingResponse {
-	statusCode: number;
-	body: unknown;
-	headers: Record<string, string>;
-	ended: boolean;
-}
+export type WaitingResponse = RecordedResponse;
 
 export interface RunWaitingWebhookResult {
 	response: WaitingResponse;
@@ -91,66 +87,6 @@ export function storedInputOf(run: RunNodeResult): INodeExecutionData[] {
 	const entry = stack[0];
 	if (!entry) throw new Error('The execution has no node waiting on its execution stack');
 	return JSON.parse(JSON.stringify(entry.data.main[0] ?? [])) as INodeExecutionData[];
-}
-
-class Recorder {
-	readonly record: WaitingResponse = { statusCode: 200, body: undefined, headers: {}, ended: false };
-
-	constructor(private readonly sink?: http.ServerResponse) {}
-
-	get headersSent() {
-		return this.record.ended;
-	}
-
-	status(code: number) {
-		this.open();
-		this.record.statusCode = code;
-		return this;
-	}
-
-	setHeader(name: string, value: string) {
-		this.open();
-		this.record.headers[name.toLowerCase()] = String(value);
-		return this;
-	}
-
-	header(name: string, value: string) {
-		return this.setHeader(name, value);
-	}
-
-	json(body: unknown) {
-		this.setHeader('content-type', 'application/json; charset=utf-8');
-		return this.finish(body, JSON.stringify(body));
-	}
-
-	send(body?: unknown) {
-		if (body !== null && typeof body === 'object' && !Buffer.isBuffer(body)) return this.json(body);
-		return this.finish(body, body === undefined ? '' : String(body));
-	}
-
-	end(body?: string) {
-		return this.finish(body, body ?? '');
-	}
-
-	private finish(body: unknown, wire: string) {
-		this.open();
-		this.record.body = body;
-		this.record.ended = true;
-		if (this.sink) {
-			this.sink.statusCode = this.record.statusCode;
-			for (const [name, value] of Object.entries(this.record.headers)) this.sink.setHeader(name, value);
-			this.sink.end(wire);
-		}
-		return this;
-	}
-
-	private open() {
-		if (this.record.ended) {
-			const error = new Error('Cannot set headers after they are sent to the client') as Error & { code: string };
-			error.code = 'ERR_HTTP_HEADERS_SENT';
-			throw error;
-		}
-	}
 }
 
 /** Calls the waiting node's webhook() as n8n's WaitingWebhooks does. */
@@ -190,19 +126,8 @@ export async function runWaitingWebhook(options: RunWaitingWebhookOptions): Prom
 	if (!description) throw new Error(`${typeName} declares no webhooks`);
 
 	const request = options.request ?? {};
-	const response = new Recorder(options.forwardTo);
-	const headers = Object.fromEntries(
-		Object.entries(request.headers ?? { 'content-type': 'application/json' }).map(([k, v]) => [k.toLowerCase(), v]),
-	);
-	const req = {
-		method: request.method ?? 'POST',
-		body: request.body,
-		query: request.query ?? {},
-		headers,
-		params: {},
-		contentType: headers['content-type']?.split(';')[0].trim(),
-		cookies: {},
-	};
+	const response = new RecordingResponse(options.forwardTo);
+	const req = fakeRequest(request);
 	const binaryStore = await setUpBinaryData(options.binaryMode ?? 'default');
 	const additionalData = createAdditionalData({
 		executionId: options.executionId,
