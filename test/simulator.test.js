@@ -3,7 +3,7 @@
 
 /**
  * Tests of the local TTAPI simulator (test/simulator/) over real HTTP.
- * Run: npx jest test/simulator.test.js   (or: npx jest --rootDir /work/main test/simulator.test.js)
+ * Run: npx jest test/simulator.test.js
  */
 
 const http = require('node:http');
