@@ -193,21 +193,27 @@ export interface WaitingWebhookServer {
 	/** Every call that reached webhook(). */
 	calls: WaitingCall[];
 	/** Requests answered without webhook() (409 running / finished, 404). */
-	refused: Array<{ url: string; statusCode: number }>;
+	refused: RefusedRequest[];
 	/** The output the execution resumed with, once it has. */
 	resumedWith(executionId: string): INodeExecutionData[] | undefined;
 	waitForResume(executionId: string, timeoutMs?: number): Promise<INodeExecutionData[]>;
 	close(): Promise<void>;
 }
 
+export interface RefusedRequest {
+	url: string;
+	statusCode: number;
+	message: string;
+}
+
 export async function startWaitingWebhookServer(target: WaitingNodeTarget): Promise<WaitingWebhookServer> {
 	const stored = new Map<string, INodeExecutionData[]>();
 	const resumed = new Map<string, INodeExecutionData[]>();
 	const calls: WaitingCall[] = [];
-	const refused: Array<{ url: string; statusCode: number }> = [];
+	const refused: RefusedRequest[] = [];
 
 	const refuse = (res: http.ServerResponse, url: string, statusCode: number, message: string) => {
-		refused.push({ url, statusCode });
+		refused.push({ url, statusCode, message });
 		res.statusCode = statusCode;
 		res.setHeader('content-type', 'application/json');
 		res.end(JSON.stringify({ code: statusCode, message }));
