@@ -42,3 +42,15 @@ export async function pause(ms: number, signal?: AbortSignal): Promise<void> {
 export function backoffDelay(attempt: number, baseMs = 1000, maxMs = 30_000): number {
 	return Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt));
 }
+
+const QUEUE_FULL_RETRY_MS = 1000;
+
+/**
+ * How long to wait before submitting again after TTAPI said its queue is full. Flat, not doubling:
+ * a place frees the moment any job ends, and a doubled wait that just misses it leaves the place
+ * empty for many seconds. The refusal created no job and costs nothing. A little jitter keeps
+ * parallel submitters from knocking in step.
+ */
+export function queueFullRetryDelay(): number {
+	return Math.round(QUEUE_FULL_RETRY_MS * (0.9 + Math.random() * 0.2));
+}

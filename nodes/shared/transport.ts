@@ -115,12 +115,15 @@ function parseBody(body: unknown): Pick<TtApiResponse, 'body' | 'malformed'> {
 	return { malformed: text.slice(0, 200) };
 }
 
-/** Finds the network error code n8n's NodeApiError wraps (its `cause` is the axios error). */
+/** Finds the network error code n8n's NodeApiError wraps (in its `cause`, the axios error, or its httpCode). */
 function findErrorCode(error: unknown): string {
 	let current: unknown = error;
 	for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
 		const code = (current as { code?: unknown }).code;
 		if (typeof code === 'string' && code) return code;
+		// Some n8n-core releases drop the cause and keep the code as the NodeApiError's httpCode.
+		const httpCode = (current as { httpCode?: unknown }).httpCode;
+		if (typeof httpCode === 'string' && /^E[A-Z_]+$/.test(httpCode)) return httpCode;
 		current = (current as { cause?: unknown }).cause;
 	}
 	return 'UNKNOWN';

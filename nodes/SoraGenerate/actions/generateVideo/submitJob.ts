@@ -1,13 +1,11 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { backoffDelay, pause } from '../../../shared/backoff';
+import { backoffDelay, pause, queueFullRetryDelay } from '../../../shared/backoff';
 import { SoraJobError, unauthorizedError } from '../../../shared/jobError';
 import { submitGeneration } from '../../../shared/soraApi';
 import type { TtApiClient } from '../../../shared/transport';
 
-const MAX_NOT_SENT_RETRIES = 3;
-const QUEUE_RETRY_BASE_MS = 1000;
-const QUEUE_RETRY_MAX_MS = 15_000;
+export const MAX_NOT_SENT_RETRIES = 3;
 
 export type SubmitAttempt = { jobId: string } | { queueFull: string } | { notSent: string };
 
@@ -43,6 +41,13 @@ export async function submitOnce(client: TtApiClient, body: IDataObject): Promis
 	}
 }
 
+/** The request never reached TTAPI, several times over: give up on the item, which cost nothing. */
+export function notSentError(message: string): SoraJobError {
+	return new SoraJobError('rejected', `${message}; nothing was sent, so nothing was charged`, {
+		description: "Check the Base URL in the TTAPI credential and this machine's network.",
+	});
+}
+
 /**
  * Submits one generation, obeying the money rule: it is sent again only after a refusal that
  * provably created no job (queue full, connection never made). Returns the job id.
@@ -53,13 +58,12 @@ export async function submitJob(
 	deadline: number,
 	signal?: AbortSignal,
 ): Promise<string> {
-	let queueWaits = 0;
 	let notSentRetries = 0;
 	for (;;) {
 		const attempt = await submitOnce(client, body);
 		if ('jobId' in attempt) return attempt.jobId;
 		if ('queueFull' in attempt) {
-			const delay = backoffDelay(queueWaits++, QUEUE_RETRY_BASE_MS, QUEUE_RETRY_MAX_MS);
+			const delay = queueFullRetryDelay();
 			if (Date.now() + delay > deadline) {
 				throw new SoraJobError(
 					'timeout',
@@ -70,11 +74,7 @@ export async function submitJob(
 			await pause(delay, signal);
 			continue;
 		}
-		if (notSentRetries >= MAX_NOT_SENT_RETRIES) {
-			throw new SoraJobError('rejected', `${attempt.notSent}; nothing was sent, so nothing was charged`, {
-				description: "Check the Base URL in the TTAPI credential and this machine's network.",
-			});
-		}
+		if (notSentRetries >= MAX_NOT_SENT_RETRIES) throw notSentError(attempt.notSent);
 		await pause(backoffDelay(notSentRetries++), signal);
 	}
 }

@@ -1,12 +1,12 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { backoffDelay, pause } from '../../../../shared/backoff';
+import { backoffDelay, pause, queueFullRetryDelay } from '../../../../shared/backoff';
 import { FINAL_STATUSES, RUNNING_STATUSES } from '../../../../shared/constants';
 import { SoraJobError } from '../../../../shared/jobError';
 import { normaliseJobResult } from '../../../../shared/normalise';
 import { fetchJob } from '../../../../shared/soraApi';
 import type { TtApiClient } from '../../../../shared/transport';
-import { submitOnce } from '../submitJob';
+import { MAX_NOT_SENT_RETRIES, notSentError, submitOnce } from '../submitJob';
 import type { CallbackBatch, ItemFailure } from './callbackBatch';
 import { inFlightCount } from './callbackBatch';
 import { itemHookUrl } from './callbackUrls';
@@ -53,6 +53,7 @@ export async function submitAvailable(
 	{ waitWhenIdle, signal }: SubmitOptions,
 ): Promise<void> {
 	let refusals = 0;
+	let notSentRetries = 0;
 	for (;;) {
 		const index = batch.items.findIndex((item) => item.phase === 'pending');
 		if (index < 0 || inFlightCount(batch) >= batch.maxJobsInFlight) return;
@@ -70,12 +71,19 @@ export async function submitAvailable(
 			item.lastStatus = 'SUBMITTED';
 			delete item.request;
 			refusals = 0;
+			notSentRetries = 0;
 			continue;
 		}
 		// Refused without creating a job: safe to try again, but only wait here if no callback of
 		// ours is coming to wake the batch up.
 		if (inFlightCount(batch) > 0 || !waitWhenIdle) return;
-		const delay = backoffDelay(refusals++, 1000, 15_000);
+		if ('notSent' in attempt && notSentRetries++ >= MAX_NOT_SENT_RETRIES) {
+			failItem(batch, index, notSentError(attempt.notSent));
+			notSentRetries = 0;
+			refusals = 0;
+			continue;
+		}
+		const delay = 'queueFull' in attempt ? queueFullRetryDelay() : backoffDelay(refusals++, 1000, 15_000);
 		if (Date.now() + delay > batch.deadline) {
 			failItem(batch, index, new SoraJobError('timeout', `Not submitted before Max Wait passed: ${'queueFull' in attempt ? attempt.queueFull : attempt.notSent}; nothing was charged`));
 			continue;
