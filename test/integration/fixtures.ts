@@ -48,13 +48,13 @@ export async function runSora(
 	sim: Simulator,
 	parameters: Record<string, NodeParameterValueType>,
 	input: IDataObject[],
-	extra: { apiKey?: string; continueOnFail?: boolean; cancelAfterMs?: number; binaryMode?: 'default' | 'filesystem' } = {},
+	extra: { apiKey?: string; baseUrl?: string; continueOnFail?: boolean; cancelAfterMs?: number; binaryMode?: 'default' | 'filesystem' } = {},
 ) {
 	return await runNode({
 		node: SoraGenerate,
 		parameters,
 		input,
-		credentials: { ttApi: { apiKey: extra.apiKey ?? API_KEY, baseUrl: 'custom', customBaseUrl: sim.url } },
+		credentials: { ttApi: { apiKey: extra.apiKey ?? API_KEY, baseUrl: 'custom', customBaseUrl: extra.baseUrl ?? sim.url } },
 		credentialTypes: [TtApi],
 		continueOnFail: extra.continueOnFail,
 		cancelAfterMs: extra.cancelAfterMs,

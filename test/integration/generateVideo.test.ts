@@ -160,6 +160,41 @@ describe('Sora Generate: Generate Video over real HTTP', () => {
 		console.log(`12 items, K=4, render 1.6 s: ${seconds.toFixed(1)} s (sequential would be ~${(12 * 2.6).toFixed(0)} s)`);
 	});
 
+	it('a credential whose Base URL is not http(s), with Continue On Fail: every item says so, paired; nothing is sent', async () => {
+		const before = sim.counters().submitRequests;
+		for (const waitMode of ['poll', 'callback', 'none']) {
+			const result = await runSora(sim, generateParameters({ waitMode }), prompts('one', 'two'), {
+				baseUrl: 'ftp://example.com',
+				continueOnFail: true,
+			});
+			expect(result.error).toBeUndefined();
+			expect(result.items).toEqual(
+				[0, 1].map((item) => ({
+					json: { error: 'The TTAPI credential\'s Base URL must start with http:// or https:// (got "ftp:")' },
+					pairedItem: { item },
+				})),
+			);
+		}
+		expect(sim.counters().submitRequests).toBe(before);
+	});
+
+	it.each(['poll', 'callback'])(
+		'%s: a Base URL where nothing listens fails the item after a few tries, saying nothing was charged',
+		async (waitMode) => {
+			const result = await runSora(sim, generateParameters({ waitMode, maxWaitMinutes: 5 }), prompts('nobody home'), {
+				baseUrl: 'http://127.0.0.1:9',
+				continueOnFail: true,
+			});
+			expect(result.error).toBeUndefined();
+			expect(result.items).toHaveLength(1);
+			expect(result.items[0].json.error).toMatch(
+				/^Could not connect to TTAPI at http:\/\/127\.0\.0\.1:9 \(ECONNREFUSED\).*; nothing was sent, so nothing was charged$/,
+			);
+			expect(result.items[0].json).not.toHaveProperty('jobId');
+		},
+		30_000,
+	);
+
 	it('bad input fails before anything is sent, naming the field', async () => {
 		const result = await runSora(sim, generateParameters(), prompts('fine', '   '));
 		expect(result.status).toBe('error');
