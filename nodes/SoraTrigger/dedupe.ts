@@ -8,7 +8,10 @@ import type { IDataObject } from 'n8n-workflow';
  *   fresh copy of the workflow's static data for every webhook call and saves it when the call
  *   is answered, so two calls that overlap would both miss each other in static data alone.
  * - In the workflow's static data (node scope): n8n saves it after every production webhook
- *   call, so duplicates that arrive after an n8n restart are caught too.
+ *   call, so duplicates that arrive after an n8n restart are caught too. Each call saves its own
+ *   copy, the last save wins, and a call that overlapped another would drop that one's key: so a
+ *   handled key is written into the copies of every recent call of the same trigger (see
+ *   recentStaticData), and whichever save lands last carries every key handled before it.
  *
  * Both are bounded. Keys look like `<jobId>:<STATUS>`.
  */
@@ -87,6 +90,19 @@ export class CallbackMemory {
 
 /** The one memory of this n8n process. */
 export const processMemory = new CallbackMemory();
+
+/** How many recent calls' static data copies one trigger keeps in step. */
+export const RECENT_STATIC_LIMIT = 32;
+const recentCopies = new Map<string, IDataObject[]>();
+
+/** Registers this call's static data copy; returns the recent copies of the trigger (incl. it). */
+export function recentStaticData(triggerScope: string, staticData: IDataObject): IDataObject[] {
+	const copies = recentCopies.get(triggerScope) ?? [];
+	if (!copies.includes(staticData)) copies.push(staticData);
+	if (copies.length > RECENT_STATIC_LIMIT) copies.splice(0, copies.length - RECENT_STATIC_LIMIT);
+	recentCopies.set(triggerScope, copies);
+	return copies;
+}
 
 export function dedupeKey(jobId: string, status: string): string {
 	return `${jobId}:${status}`;

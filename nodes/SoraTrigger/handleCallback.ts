@@ -19,6 +19,7 @@ import type { CallbackMemory } from './dedupe';
 import {
 	dedupeKey,
 	processMemory,
+	recentStaticData,
 	rememberInStaticData,
 	scopedKey,
 	seenInStaticData,
@@ -27,8 +28,10 @@ import {
 /** Lookups tried before giving up on verification (with backoff 1 s, 2 s, 4 s between them). */
 export const VERIFY_ATTEMPTS = 4;
 
-/** The answer every accepted callback gets, before any lookup or download. */
+/** The answer every accepted callback gets. */
 export const RECEIVED = { received: true } as const;
+/** How long TTAPI may wait for our answer while we look the job up and download the video. */
+export const ANSWER_WITHIN_MS = 500;
 
 interface ResponseLike {
 	headersSent?: boolean;
@@ -60,6 +63,8 @@ class CallbackDedupe {
 			memory: CallbackMemory;
 			scope: (key: string) => string;
 			staticData: IDataObject;
+			/** This call's copy and those of other recent calls of the trigger, not yet saved maybe. */
+			recentStaticData: IDataObject[];
 		},
 	) {}
 
@@ -77,7 +82,7 @@ class CallbackDedupe {
 	done(key: string): void {
 		if (!this.store) return;
 		this.store.memory.done(this.store.scope(key));
-		rememberInStaticData(this.store.staticData, key);
+		for (const copy of this.store.recentStaticData) rememberInStaticData(copy, key);
 	}
 }
 
@@ -86,10 +91,12 @@ function createDedupe(context: IWebhookFunctions): CallbackDedupe {
 	if (context.getMode() === 'manual') return new CallbackDedupe();
 	const workflowId = context.getWorkflow().id;
 	const nodeName = context.getNode().name;
+	const staticData = context.getWorkflowStaticData('node');
 	return new CallbackDedupe({
 		memory: processMemory,
 		scope: (key) => scopedKey(workflowId, nodeName, key),
-		staticData: context.getWorkflowStaticData('node'),
+		staticData,
+		recentStaticData: recentStaticData(scopedKey(workflowId, nodeName, ''), staticData),
 	});
 }
 
@@ -134,8 +141,15 @@ export async function handleCallback(this: IWebhookFunctions): Promise<IWebhookR
 		}
 	}
 
-	// TTAPI must not wait for the lookup or the download: answer now.
-	answer(200, RECEIVED);
+	// Best case, n8n answers once it has started the execution (2.x does that only after the
+	// execution is registered, so a 200 never stands for a callback that was dropped, e.g. during a
+	// shutdown). But TTAPI must not wait long for the lookup and the download: past a short budget
+	// we answer ourselves and carry on.
+	const answerAnyway = setTimeout(() => answer(200, RECEIVED), ANSWER_WITHIN_MS);
+	const nothingStarts = (): IWebhookResponseData => {
+		answer(200, RECEIVED);
+		return nothing;
+	};
 
 	try {
 		let record = parsed.record;
@@ -160,29 +174,35 @@ export async function handleCallback(this: IWebhookFunctions): Promise<IWebhookR
 		const event = eventForStatus(result.status);
 		if (event === 'running') {
 			dedupe.release(claimed);
-			return nothing;
+			return nothingStarts();
 		}
 		const key = dedupeKey(jobId, result.status);
 		if (key !== claimed) {
 			dedupe.release(claimed);
 			claimed = undefined;
-			if (!dedupe.claim(key)) return nothing;
+			if (!dedupe.claim(key)) return nothingStarts();
 			claimed = key;
 		}
 		if (!eventPasses(settings.events, event)) {
 			dedupe.release(claimed);
-			return nothing;
+			return nothingStarts();
 		}
 
 		const item = await outputItem(this, result, event, { verified, verifyError }, settings);
 		dedupe.done(key);
-		return { noWebhookResponse: true, workflowData: [[item]] };
+		clearTimeout(answerAnyway);
+		// The timer may have fired while we worked: then n8n must not answer a second time.
+		if (response.headersSent) return { noWebhookResponse: true, workflowData: [[item]] };
+		return { webhookResponse: RECEIVED, workflowData: [[item]] };
 	} catch (error) {
-		// Not expected (every known failure becomes part of the item). The answer is sent already,
-		// so throwing would only make n8n try to answer a second time.
+		// Not expected (every known failure becomes part of the item). Throwing would make n8n
+		// answer 500 and TTAPI resend a callback we could not handle either: answer and log.
+		answer(200, RECEIVED);
 		dedupe.release(claimed);
 		this.logger.error(`Sora Trigger could not handle the callback for job ${jobId}: ${(error as Error).message}`);
 		return nothing;
+	} finally {
+		clearTimeout(answerAnyway);
 	}
 }
 

@@ -10,6 +10,7 @@ import type { IDataObject, NodeParameterValueType } from 'n8n-workflow';
 import { TtApi } from '../../credentials/TtApi.credentials';
 import { CALLBACK_TOKEN_PARAM, callbackToken } from '../../nodes/shared/callbackAuth';
 import { processMemory } from '../../nodes/SoraTrigger/dedupe';
+import { ANSWER_WITHIN_MS, RECEIVED } from '../../nodes/SoraTrigger/handleCallback';
 import { SoraTrigger } from '../../nodes/SoraTrigger/SoraTrigger.node';
 import { readBinary } from '../harness';
 import { ensureEnvironment } from '../harness/environment';
@@ -327,7 +328,7 @@ describe('Sora Trigger: verification with /sora/fetch', () => {
 		const { jobId, body } = await finishedJob();
 		sim.injectFault({ endpoint: 'fetch', kind: 'status', status: 503, times: Infinity });
 		const run = await trigger(body);
-		expect(run.response.endedAtMs).toBeLessThan(500);
+		expect(run.response.endedAtMs).toBeLessThan(2000); // answered at ANSWER_WITHIN_MS, not after the retries
 		expect(run.returnedAtMs).toBeGreaterThan(6000); // 1 s + 2 s + 4 s of backoff
 		expect(run.items[0].json).toMatchObject({ jobId, verified: false });
 		expect(run.items[0].json.verifyError).toMatch(/after 4 attempts: TTAPI answered HTTP 503/);
@@ -406,6 +407,23 @@ describe('Sora Trigger: duplicates', () => {
 		expect((await trigger(body, { staticData })).started).toBe(false);
 	});
 
+	it('overlapping calls of different jobs: the save that lands last still holds both keys', async () => {
+		const slow = await finishedJob();
+		const fast = await finishedJob();
+		sim.injectFault({ endpoint: 'fetch', kind: 'slow', delayMs: 800, match: { jobId: slow.jobId } });
+		const staticData = createStaticDataStore();
+		// Like n8n, each call works on its own copy of the static data and saves it when it is
+		// answered: the slow call's copy was taken before the fast one handled its job.
+		const slowRun = trigger(slow.body, { staticData });
+		await new Promise((resolve) => setTimeout(resolve, 100));
+		expect((await trigger(fast.body, { staticData })).started).toBe(true);
+		expect((await slowRun).started).toBe(true);
+		expect(staticData.saves).toBe(2);
+		processMemory.clear(); // a restart: only the saved static data is left
+		expect((await trigger(fast.body, { staticData })).started).toBe(false);
+		expect((await trigger(slow.body, { staticData })).started).toBe(false);
+	});
+
 	it('within one process the memory stops a duplicate even when static data was lost', async () => {
 		const { body } = await finishedJob();
 		expect((await trigger(body, { staticData: createStaticDataStore() })).started).toBe(true);
@@ -481,12 +499,23 @@ describe('Sora Trigger: video download', () => {
 });
 
 describe('Sora Trigger: answers fast', () => {
-	it('the 200 is sent before the lookup (slow TTAPI) and before webhook() returns', async () => {
+	it('a quick lookup: n8n answers, after it has started the execution (a 200 never stands for nothing)', async () => {
+		const { body } = await finishedJob();
+		const run = await trigger(body);
+		expect(run.started).toBe(true);
+		expect(run.respondedBeforeReturn).toBe(false);
+		expect(run.response.body).toEqual(RECEIVED);
+		expect(run.response.statusCode).toBe(200);
+	});
+
+	it(`a slow TTAPI: the node answers 200 itself after ${ANSWER_WITHIN_MS} ms and goes on with the lookup`, async () => {
 		const { body } = await finishedJob();
 		sim.injectFault({ endpoint: 'fetch', kind: 'slow', delayMs: 1500 });
 		const run = await trigger(body, { parameters: params({ downloadVideo: true }) });
 		expect(run.respondedBeforeReturn).toBe(true);
-		expect(run.response.endedAtMs).toBeLessThan(300);
+		expect(run.response.body).toEqual(RECEIVED);
+		expect(run.response.endedAtMs).toBeGreaterThanOrEqual(ANSWER_WITHIN_MS - 20);
+		expect(run.response.endedAtMs).toBeLessThan(1400);
 		expect(run.returnedAtMs).toBeGreaterThanOrEqual(1400);
 		expect(run.started).toBe(true);
 	});
