@@ -84,6 +84,9 @@ describe('storeBatchInInput', () => {
 		});
 		expect(Object.keys(stored[0].json).sort()).toEqual(['error', 'item', 'jobId', 'prompt', 'status', 'waitMode']);
 		expect(stored[1].json).toMatchObject({ jobId: null, status: 'NOT_SUBMITTED', prompt: 'a pending prompt', item: 1 });
+		// No job ID to fetch: it must not point to Get Video, nor claim more than is known.
+		expect(stored[1].json.error).toMatch(/^Not sent when the execution paused.*not sent again.*TTAPI dashboard/);
+		expect(stored[1].json.error).not.toMatch(/Get Video/);
 		expect(stored[2].json).toMatchObject({ jobId: null, status: 'UNKNOWN', error: 'Invalid "Prompt": must not be empty', item: 2 });
 		expect(stored[3].json).toMatchObject({ jobId: JOB_B, status: 'SUCCESS', prompt: 'a finished prompt', item: 3 });
 

@@ -58,6 +58,8 @@ export function isCallbackBatch(value: unknown): value is CallbackBatch {
 
 const MAX_WAIT_NOTE =
 	'Max Wait passed before this job ended, or n8n could not finish the wait. The job goes on at TTAPI: fetch it later with Get Video and this job ID.';
+const NOT_SENT_AT_PAUSE_NOTE =
+	'Not sent when the execution paused (it waited for a free place among Max Jobs in Flight), and n8n ended the wait without this node (a restart, or Max Wait passed). Whether it was sent after the pause is not known here; it was not sent again, so it cannot be charged twice. Check your TTAPI dashboard before running it again.';
 
 /** What an item says while it waits, and what n8n outputs if it ends the wait without us. */
 function waitingJson(item: CallbackItem, index: number): IDataObject {
@@ -67,7 +69,7 @@ function waitingJson(item: CallbackItem, index: number): IDataObject {
 		status: item.result?.status ?? item.lastStatus ?? (item.phase === 'pending' ? 'NOT_SUBMITTED' : 'UNKNOWN'),
 		prompt: item.result?.prompt ?? item.prompt ?? (request.prompt as string | undefined) ?? null,
 		waitMode: 'callback',
-		error: item.failure?.message ?? MAX_WAIT_NOTE,
+		error: item.failure?.message ?? (item.phase === 'pending' ? NOT_SENT_AT_PAUSE_NOTE : MAX_WAIT_NOTE),
 		item: index,
 	};
 }

@@ -19,6 +19,7 @@ function unfinishedError(batch: CallbackBatch, item: CallbackItem): SoraJobError
 			'not-submitted',
 			'No job is known for this item: the n8n process that started the batch stopped (a restart) or does not receive its callbacks (queue mode), so the item may or may not have been submitted, and it was not sent again',
 			{
+				status: 'UNKNOWN',
 				description:
 					'Check your TTAPI dashboard before running this item again. For batches larger than Max Jobs in Flight on such setups, use Poll Until Done or the Sora Trigger pattern.',
 			},

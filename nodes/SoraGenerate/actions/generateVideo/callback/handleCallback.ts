@@ -20,6 +20,7 @@ import {
 } from './callbackUrls';
 import { finishBatch } from './finishBatch';
 import { hasResumed, liveBatch, markResumed, rememberBatch, withBatchLock } from './liveBatches';
+import { watchAdoptedBatch } from './watchBatch';
 
 function answer(context: IWebhookFunctions, status: number, body: IDataObject): IWebhookResponseData {
 	context.getResponseObject().status(status).json(body);
@@ -34,6 +35,16 @@ function readStoredBatch(context: IWebhookFunctions): CallbackBatch | undefined 
 	} catch {
 		return undefined;
 	}
+}
+
+/** This process's copy of the batch; adopted from the stored copy (and watched) if it has none. */
+function currentBatch(context: IWebhookFunctions, stored: CallbackBatch, secret: string): CallbackBatch {
+	const live = liveBatch(stored.executionId);
+	if (live) return live;
+	const adopted = adoptStoredBatch(stored);
+	rememberBatch(adopted);
+	watchAdoptedBatch(context, adopted, secret);
+	return adopted;
 }
 
 /** Answers 200 and keeps waiting until every job has ended; then resumes. */
@@ -92,7 +103,7 @@ export async function handleCallback(this: IWebhookFunctions): Promise<IWebhookR
 		return await withBatchLock(executionId, async () =>
 			keepWaitingOnTtapiTrouble(this, async () => {
 				if (hasResumed(executionId)) return answer(this, 200, { received: true, resumed: true });
-				const batch = liveBatch(executionId) ?? adoptStoredBatch(stored);
+				const batch = currentBatch(this, stored, secret);
 				const client = await createTtApiClient(this);
 				await refreshInFlight(client, batch);
 				// Max Wait has passed: end with what is known; every unfinished item keeps its job ID.
@@ -118,7 +129,7 @@ export async function handleCallback(this: IWebhookFunctions): Promise<IWebhookR
 		keepWaitingOnTtapiTrouble(this, async () => {
 			// n8n may still show the execution as waiting for a moment after we resumed it.
 			if (hasResumed(executionId)) return answer(this, 200, { received: true, duplicate: true });
-			const batch = liveBatch(executionId) ?? adoptStoredBatch(stored);
+			const batch = currentBatch(this, stored, secret);
 			const item = batch.items[index];
 			if (item.phase === 'done' || item.phase === 'failed') return answer(this, 200, { received: true, duplicate: true });
 			if (item.jobId ? item.jobId !== jobId : item.phase !== 'unaccounted') {

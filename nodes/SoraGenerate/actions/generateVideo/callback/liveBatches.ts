@@ -11,6 +11,8 @@ const live = new Map<string, CallbackBatch>();
 const locks = new Map<string, Promise<unknown>>();
 /** Executions this process has resumed: a late duplicate or safety check must not resume again. */
 const resumed = new Set<string>();
+/** Executions this process runs a background watch for: one each. */
+const watched = new Set<string>();
 
 export function liveBatch(executionId: string): CallbackBatch | undefined {
 	return live.get(executionId);
@@ -30,6 +32,14 @@ export function markResumed(executionId: string): void {
 
 export function hasResumed(executionId: string): boolean {
 	return resumed.has(executionId);
+}
+
+/** True the first time for an execution: the caller starts its watch. */
+export function claimWatch(executionId: string): boolean {
+	if (watched.has(executionId)) return false;
+	watched.add(executionId);
+	while (watched.size > MAX_LIVE_BATCHES) watched.delete(watched.values().next().value as string);
+	return true;
 }
 
 export function forgetBatch(executionId: string): void {

@@ -1,9 +1,13 @@
-import type { IExecuteFunctions, IN8nHttpFullResponse } from 'n8n-workflow';
+import type { IExecuteFunctions, IN8nHttpFullResponse, IWebhookFunctions } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
 import type { CallbackBatch } from './callbackBatch';
 import type { ProbeKind } from './callbackUrls';
 import { probeUrl } from './callbackUrls';
+import { claimWatch } from './liveBatches';
+
+/** execute() starts the watch; webhook() starts one after a restart (see watchAdoptedBatch). */
+type WatchContext = IExecuteFunctions | IWebhookFunctions;
 
 const SAVE_RETRY_MS = [100, 200, 400, 800, 1600, 3000, 5000, 5000, 10_000, 10_000, 30_000];
 
@@ -12,7 +16,7 @@ const SAVE_RETRY_MS = [100, 200, 400, 800, 1600, 3000, 5000, 5000, 10_000, 10_00
  * TTAPI. Returns false once the batch is over (resumed, finished, or unreachable from here).
  * Until n8n has saved the execution as waiting it answers 409 (or, on 1.x, 500): retried.
  */
-async function knock(context: IExecuteFunctions, url: string): Promise<boolean> {
+async function knock(context: WatchContext, url: string): Promise<boolean> {
 	for (const delay of SAVE_RETRY_MS) {
 		let response: IN8nHttpFullResponse;
 		try {
@@ -53,18 +57,30 @@ async function knock(context: IExecuteFunctions, url: string): Promise<boolean> 
  *    n8n answers that callback 409 and it is lost, so the first knock looks for such jobs;
  * 2. every safety-check interval: finds callbacks lost on the way;
  * 3. at Max Wait: ends the batch with what is known.
- * If n8n restarts, this stops; callbacks still resume the execution, and n8n's own wait limit
- * (a little after Max Wait) outputs every job ID and its last known status.
+ * If n8n restarts, this stops; the first callback after the restart starts a new watch there
+ * (watchAdoptedBatch). n8n's own wait limit, a little after Max Wait, is the last fallback: it
+ * outputs every job ID and last known status the execution stored when it paused.
  */
 export function watchBatch(context: IExecuteFunctions, batch: CallbackBatch, secret: string): void {
+	if (claimWatch(batch.executionId)) void runWatch(context, batch, secret, { checkFirst: true });
+}
+
+/**
+ * A batch this process adopted from the stored copy (n8n restarted, or another process ran
+ * execute()): nobody else will end it at Max Wait, so this process does. Without it n8n's own
+ * limit would output the stored copy and forget the results that arrived since.
+ */
+export function watchAdoptedBatch(context: IWebhookFunctions, batch: CallbackBatch, secret: string): void {
+	if (claimWatch(batch.executionId)) void runWatch(context, batch, secret, { checkFirst: false });
+}
+
+async function runWatch(context: WatchContext, batch: CallbackBatch, secret: string, { checkFirst }: { checkFirst: boolean }) {
 	const url = (kind: ProbeKind) => probeUrl(batch, secret, kind);
-	void (async () => {
-		if (!(await knock(context, url('check')))) return;
-		for (;;) {
-			const wait = Math.min(batch.recheckMs, batch.deadline - Date.now());
-			await sleep(Math.max(0, wait));
-			const kind: ProbeKind = Date.now() >= batch.deadline ? 'deadline' : 'check';
-			if (!(await knock(context, url(kind))) || kind === 'deadline') return;
-		}
-	})();
+	if (checkFirst && !(await knock(context, url('check')))) return;
+	for (;;) {
+		const wait = Math.min(batch.recheckMs, batch.deadline - Date.now());
+		await sleep(Math.max(0, wait));
+		const kind: ProbeKind = Date.now() >= batch.deadline ? 'deadline' : 'check';
+		if (!(await knock(context, url(kind))) || kind === 'deadline') return;
+	}
 }
