@@ -30,8 +30,14 @@ export const VERIFY_ATTEMPTS = 4;
 
 /** The answer every accepted callback gets. */
 export const RECEIVED = { received: true } as const;
-/** How long TTAPI may wait for our answer while we look the job up and download the video. */
-export const ANSWER_WITHIN_MS = 500;
+/**
+ * How long TTAPI may wait for our answer while we look the job up and download the video.
+ * Within it n8n answers, after it has started the execution; past it we answer ourselves, and a
+ * crash or shutdown before the execution starts would then lose the callback. The fault matrix
+ * measured that trade: with half a second, a busy shutting-down n8n dropped callbacks we had
+ * answered; n8n's own Webhook node dropped none.
+ */
+export const ANSWER_WITHIN_MS = 5000;
 
 interface ResponseLike {
 	headersSent?: boolean;
@@ -143,8 +149,8 @@ export async function handleCallback(this: IWebhookFunctions): Promise<IWebhookR
 
 	// Best case, n8n answers once it has started the execution (2.x does that only after the
 	// execution is registered, so a 200 never stands for a callback that was dropped, e.g. during a
-	// shutdown). But TTAPI must not wait long for the lookup and the download: past a short budget
-	// we answer ourselves and carry on.
+	// shutdown). But TTAPI must not wait long for the lookup and the download: past the budget we
+	// answer ourselves and carry on.
 	const answerAnyway = setTimeout(() => answer(200, RECEIVED), ANSWER_WITHIN_MS);
 	const nothingStarts = (): IWebhookResponseData => {
 		answer(200, RECEIVED);

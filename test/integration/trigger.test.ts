@@ -328,8 +328,9 @@ describe('Sora Trigger: verification with /sora/fetch', () => {
 		const { jobId, body } = await finishedJob();
 		sim.injectFault({ endpoint: 'fetch', kind: 'status', status: 503, times: Infinity });
 		const run = await trigger(body);
-		expect(run.response.endedAtMs).toBeLessThan(2000); // answered at ANSWER_WITHIN_MS, not after the retries
 		expect(run.returnedAtMs).toBeGreaterThan(6000); // 1 s + 2 s + 4 s of backoff
+		// answered at ANSWER_WITHIN_MS, not after the retries
+		expect(run.response.endedAtMs).toBeLessThan(ANSWER_WITHIN_MS + 1000);
 		expect(run.items[0].json).toMatchObject({ jobId, verified: false });
 		expect(run.items[0].json.verifyError).toMatch(/after 4 attempts: TTAPI answered HTTP 503/);
 	}, 30_000);
@@ -510,15 +511,15 @@ describe('Sora Trigger: answers fast', () => {
 
 	it(`a slow TTAPI: the node answers 200 itself after ${ANSWER_WITHIN_MS} ms and goes on with the lookup`, async () => {
 		const { body } = await finishedJob();
-		sim.injectFault({ endpoint: 'fetch', kind: 'slow', delayMs: 1500 });
+		sim.injectFault({ endpoint: 'fetch', kind: 'slow', delayMs: ANSWER_WITHIN_MS + 1500 });
 		const run = await trigger(body, { parameters: params({ downloadVideo: true }) });
 		expect(run.respondedBeforeReturn).toBe(true);
 		expect(run.response.body).toEqual(RECEIVED);
 		expect(run.response.endedAtMs).toBeGreaterThanOrEqual(ANSWER_WITHIN_MS - 20);
-		expect(run.response.endedAtMs).toBeLessThan(1400);
-		expect(run.returnedAtMs).toBeGreaterThanOrEqual(1400);
+		expect(run.response.endedAtMs).toBeLessThan(ANSWER_WITHIN_MS + 1400);
+		expect(run.returnedAtMs).toBeGreaterThanOrEqual(ANSWER_WITHIN_MS + 1400);
 		expect(run.started).toBe(true);
-	});
+	}, 30_000);
 });
 
 describe('Sora Trigger: secrets', () => {
@@ -596,7 +597,7 @@ describe('Sora Trigger: real callbacks from the simulator', () => {
 		}
 	});
 
-	it('the HTTP answer reaches TTAPI while the trigger is still verifying', async () => {
+	it('past its answer budget, the HTTP answer reaches TTAPI while the trigger is still verifying', async () => {
 		const server = await startWebhookServer({
 			node: SoraTrigger,
 			parameters: params(),
@@ -606,12 +607,12 @@ describe('Sora Trigger: real callbacks from the simulator', () => {
 		});
 		try {
 			const { jobId } = await finishedJob();
-			sim.injectFault({ endpoint: 'fetch', kind: 'slow', delayMs: 2000 });
+			sim.injectFault({ endpoint: 'fetch', kind: 'slow', delayMs: ANSWER_WITHIN_MS + 2000 });
 			const sentAt = Date.now();
 			const statuses = await sim.sendCallback(jobId, { url: `${server.webhookUrl}?${CALLBACK_TOKEN_PARAM}=${TOKEN}` });
 			const answeredAfter = Date.now() - sentAt;
 			expect(statuses).toEqual([200]);
-			expect(answeredAfter).toBeLessThan(1000);
+			expect(answeredAfter).toBeLessThan(ANSWER_WITHIN_MS + 1000);
 			expect(server.calls).toHaveLength(0); // webhook() has not returned yet
 			await server.waitForCalls(1);
 			expect(server.calls[0].started).toBe(true);
