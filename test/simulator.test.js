@@ -536,7 +536,7 @@ describe('callbacks', () => {
       expect(JSON.parse(rx.hits[0].body)).toEqual(fetched);
       expect(fetched.data.hookUrl).toBe(hookUrl);
       const recorded = sim.counters().callbacks;
-      expect(recorded).toEqual([{ jobId, url: hookUrl, status: 200, at: expect.any(String), attempt: 1, reason: 'auto' }]);
+      expect(recorded).toEqual([{ jobId, url: hookUrl, status: 200, body: 'ok', at: expect.any(String), attempt: 1, reason: 'auto' }]);
     } finally {
       await rx.close();
     }

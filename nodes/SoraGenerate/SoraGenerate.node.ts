@@ -37,6 +37,8 @@ export class SoraGenerate implements INodeType {
 				name: 'default',
 				httpMethod: 'POST',
 				responseMode: 'onReceived',
+				// Empty, so n8n answers with the body webhook() returns (its default would be the text "firstEntryJson").
+				responseData: '',
 				path: '',
 				restartWebhook: true,
 			},

@@ -30,6 +30,8 @@ export class SoraTrigger implements INodeType {
 				name: 'default',
 				httpMethod: 'POST',
 				responseMode: 'onReceived',
+				// Empty, so n8n answers with the body webhook() returns (its default would be the text "firstEntryJson").
+				responseData: '',
 				path: '={{$parameter["path"]}}',
 				isFullPath: true,
 			},

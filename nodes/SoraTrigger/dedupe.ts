@@ -60,6 +60,11 @@ export class CallbackMemory {
 		return true;
 	}
 
+	/** Whether another call is handling the key right now (it has not handed it to n8n yet). */
+	inProgress(key: string): boolean {
+		return this.has(key) && this.entries.get(key)?.state === 'pending';
+	}
+
 	/** The callback was handled: remember it for the full TTL. */
 	done(key: string): void {
 		this.set(key, { state: 'done', expiresAt: this.now() + this.ttlMs });

@@ -1,5 +1,6 @@
 import type { IDataObject, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
+import { runLater } from '../shared/backoff';
 import { TTAPI_CREDENTIAL_TYPE } from '../shared/constants';
 import { downloadVideo } from '../shared/download';
 import type { SoraJobResult } from '../shared/normalise';
@@ -74,11 +75,12 @@ class CallbackDedupe {
 		},
 	) {}
 
-	/** Claims a job + status for this call; false when it was handled or is being handled. */
-	claim(key: string): boolean {
-		if (!this.store) return true;
-		if (seenInStaticData(this.store.staticData, key)) return false;
-		return this.store.memory.claim(this.store.scope(key));
+	/** Claims a job + status for this call: 'duplicate' when it was handled, 'busy' while another call handles it. */
+	claim(key: string): 'claimed' | 'duplicate' | 'busy' {
+		if (!this.store) return 'claimed';
+		if (seenInStaticData(this.store.staticData, key)) return 'duplicate';
+		if (this.store.memory.claim(this.store.scope(key))) return 'claimed';
+		return this.store.memory.inProgress(this.store.scope(key)) ? 'busy' : 'duplicate';
 	}
 
 	release(key: string | undefined): void {
@@ -120,6 +122,11 @@ export async function handleCallback(this: IWebhookFunctions): Promise<IWebhookR
 		answer(refusal.httpCode, { error: refusal.error });
 		return nothing;
 	};
+	/** 200 for a callback that rightly starts nothing (a duplicate, a running job, filtered out). */
+	const nothingStarts = (): IWebhookResponseData => {
+		answer(200, RECEIVED);
+		return nothing;
+	};
 
 	let credentials: IDataObject;
 	try {
@@ -141,21 +148,15 @@ export async function handleCallback(this: IWebhookFunctions): Promise<IWebhookR
 	let claimed: string | undefined;
 	if (eventForStatus(parsed.status) !== 'running') {
 		claimed = dedupeKey(jobId, parsed.status);
-		if (!dedupe.claim(claimed)) {
-			answer(200, RECEIVED);
-			return nothing;
-		}
+		const claim = dedupe.claim(claimed);
+		if (claim !== 'claimed') return claim === 'busy' ? refuse(REFUSAL.busy) : nothingStarts();
 	}
 
 	// Best case, n8n answers once it has started the execution (2.x does that only after the
 	// execution is registered, so a 200 never stands for a callback that was dropped, e.g. during a
 	// shutdown). But TTAPI must not wait long for the lookup and the download: past the budget we
 	// answer ourselves and carry on.
-	const answerAnyway = setTimeout(() => answer(200, RECEIVED), ANSWER_WITHIN_MS);
-	const nothingStarts = (): IWebhookResponseData => {
-		answer(200, RECEIVED);
-		return nothing;
-	};
+	const cancelAnswer = runLater(ANSWER_WITHIN_MS, () => answer(200, RECEIVED));
 
 	try {
 		let record = parsed.record;
@@ -186,7 +187,8 @@ export async function handleCallback(this: IWebhookFunctions): Promise<IWebhookR
 		if (key !== claimed) {
 			dedupe.release(claimed);
 			claimed = undefined;
-			if (!dedupe.claim(key)) return nothingStarts();
+			const claim = dedupe.claim(key);
+			if (claim !== 'claimed') return claim === 'busy' ? refuse(REFUSAL.busy) : nothingStarts();
 			claimed = key;
 		}
 		if (!eventPasses(settings.events, event)) {
@@ -196,7 +198,7 @@ export async function handleCallback(this: IWebhookFunctions): Promise<IWebhookR
 
 		const item = await outputItem(this, result, event, { verified, verifyError }, settings);
 		dedupe.done(key);
-		clearTimeout(answerAnyway);
+		cancelAnswer();
 		// The timer may have fired while we worked: then n8n must not answer a second time.
 		if (response.headersSent) return { noWebhookResponse: true, workflowData: [[item]] };
 		return { webhookResponse: RECEIVED, workflowData: [[item]] };
@@ -208,7 +210,7 @@ export async function handleCallback(this: IWebhookFunctions): Promise<IWebhookR
 		this.logger.error(`Sora Trigger could not handle the callback for job ${jobId}: ${(error as Error).message}`);
 		return nothing;
 	} finally {
-		clearTimeout(answerAnyway);
+		cancelAnswer();
 	}
 }
 

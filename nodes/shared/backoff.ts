@@ -54,3 +54,10 @@ const QUEUE_FULL_RETRY_MS = 1000;
 export function queueFullRetryDelay(): number {
 	return Math.round(QUEUE_FULL_RETRY_MS * (0.9 + Math.random() * 0.2));
 }
+
+/** Runs `action` after `ms` unless the returned cancel function is called first. */
+export function runLater(ms: number, action: () => void): () => void {
+	const controller = new AbortController();
+	pause(ms, controller.signal).then(action, () => undefined);
+	return () => controller.abort();
+}

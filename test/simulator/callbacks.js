@@ -30,7 +30,7 @@ function splitRawUrl(url) {
 }
 
 /**
- * @typedef {{ status: number|null, error?: string }} SendResult
+ * @typedef {{ status: number|null, error?: string, body?: string }} SendResult
  */
 
 class CallbackSender {
@@ -100,8 +100,12 @@ class CallbackSender {
       }
       this.inflight.add(req);
       req.on('response', (res) => {
-        res.resume();
-        res.on('end', () => done({ status: res.statusCode ?? null }));
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk) => {
+          if (body.length < 500) body += chunk;
+        });
+        res.on('end', () => done({ status: res.statusCode ?? null, body: body.slice(0, 500) }));
         res.on('error', () => done({ status: res.statusCode ?? null }));
       });
       req.on('timeout', () => req.destroy(new Error('callback timed out')));
@@ -129,6 +133,7 @@ class CallbackSender {
       if (this.closed || gen !== this.generation) return result;
       /** @type {import('./counters').CallbackRecord} */
       const record = { jobId: job.jobId, url, status: result.status, at: new Date().toISOString(), attempt, reason: opts.reason };
+      if (result.body !== undefined) record.body = result.body;
       if (result.error) record.error = result.error;
       job.callbacks.push(record);
       this.deps.counters.state.callbacks.push(record);

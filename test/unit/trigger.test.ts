@@ -23,11 +23,12 @@ import { SoraTrigger } from '../../nodes/SoraTrigger/SoraTrigger.node';
 describe('Sora Trigger description', () => {
 	const { description } = new SoraTrigger();
 
-	it('is a webhook trigger on a predictable POST path, answered by the node itself', () => {
+	it('is a webhook trigger on a predictable POST path, answered with the body webhook() returns', () => {
 		expect(description.inputs).toEqual([]);
 		expect(description.group).toEqual(['trigger']);
+		// responseData '' (not n8n's default "firstEntryJson", which n8n would send as the body).
 		expect(description.webhooks).toEqual([
-			{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: '={{$parameter["path"]}}', isFullPath: true },
+			{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', responseData: '', path: '={{$parameter["path"]}}', isFullPath: true },
 		]);
 		expect(description.properties.find((p) => p.name === 'path')?.default).toBe('ttapi-sora');
 		expect(description).not.toHaveProperty('usableAsTool');

@@ -18,13 +18,13 @@ async function runOperation(context: IExecuteFunctions): Promise<INodeExecutionD
 }
 
 export async function route(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	if (!this.continueOnFail()) return await runOperation(this);
 	try {
 		return await runOperation(this);
 	} catch (error) {
 		// Item errors are handled inside the operations. What gets here stops every item (a bad
-		// credential, an unreadable setting): with Continue On Fail each item says so, rather than
-		// n8n passing the input through as if nothing had happened.
-		if (!this.continueOnFail()) throw error;
+		// credential, an unreadable setting): each item says so, rather than n8n passing the input
+		// through as if nothing had happened.
 		return [this.getInputData().map((_, index) => errorItem(error, index))];
 	}
 }

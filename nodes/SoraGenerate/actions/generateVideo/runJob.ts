@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { CancelledError, pause } from '../../../shared/backoff';
+import { pause } from '../../../shared/backoff';
 import { FINAL_STATUSES, RUNNING_STATUSES, SUBMITTED_STATUS } from '../../../shared/constants';
 import { jobResultToItem } from '../../../shared/jobItem';
 import { SoraJobError } from '../../../shared/jobError';
@@ -35,14 +35,13 @@ export async function runJob(run: JobRun, body: IDataObject, itemIndex: number):
 	let result: SoraJobResult;
 	try {
 		result = await pollUntilFinal(client, jobId, settings, deadline, signal);
-	} catch (error) {
+	} finally {
 		// A cancelled (or, on n8n 1.x, shut down) execution outputs nothing: the log keeps the job ID.
-		if (error instanceof CancelledError) {
+		if (signal?.aborted) {
 			run.context.logger.warn(
 				`Sora Generate stopped waiting for TTAPI job ${jobId} (item ${itemIndex}): the execution was cancelled. The job goes on at TTAPI; fetch it later with Get Video and this job ID.`,
 			);
 		}
-		throw error;
 	}
 	return await jobResultToItem(run.context, result, itemIndex, {
 		downloadVideo: settings.downloadVideo,

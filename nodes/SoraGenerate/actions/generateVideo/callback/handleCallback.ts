@@ -1,6 +1,7 @@
-import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { runLater } from '../../../../shared/backoff';
 import { CALLBACK_TOKEN_PARAM } from '../../../../shared/callbackAuth';
 import { TTAPI_CREDENTIAL_TYPE } from '../../../../shared/constants';
 import { isTtapiJobRecord } from '../../../../shared/normalise';
@@ -21,6 +22,10 @@ import {
 import { finishBatch } from './finishBatch';
 import { hasResumed, liveBatch, markResumed, rememberBatch, withBatchLock } from './liveBatches';
 import { watchAdoptedBatch } from './watchBatch';
+
+const RESUMED = { received: true, resumed: true };
+/** How long TTAPI may wait while the videos of a finished batch download (see resume()). */
+const RESUME_ANSWER_WITHIN_MS = 5000;
 
 function answer(context: IWebhookFunctions, status: number, body: IDataObject): IWebhookResponseData {
 	context.getResponseObject().status(status).json(body);
@@ -57,14 +62,28 @@ async function resumeIfDone(context: IWebhookFunctions, batch: CallbackBatch): P
 }
 
 /**
- * Resumes the execution with one item per input item. TTAPI gets its 200 first: downloading the
- * videos may take a while and it must not time out waiting for us.
+ * Resumes the execution with one item per input item. When the videos download within the
+ * budget, n8n answers once it has resumed the execution (2.x: after it is registered), so a 200
+ * never stands for a resume that n8n dropped (a shutdown). Past the budget TTAPI gets its 200
+ * from us: it must not time out waiting for the downloads.
  */
 async function resume(context: IWebhookFunctions, batch: CallbackBatch): Promise<IWebhookResponseData> {
 	markResumed(batch.executionId);
-	context.getResponseObject().status(200).json({ received: true, resumed: true });
-	const items = await finishBatch(context, batch);
-	return { noWebhookResponse: true, workflowData: [items] };
+	const response = context.getResponseObject();
+	const answerNow = () => {
+		if (!response.headersSent) response.status(200).json(RESUMED);
+	};
+	const cancelAnswer = runLater(RESUME_ANSWER_WITHIN_MS, answerNow);
+	let items: INodeExecutionData[] | undefined;
+	try {
+		items = await finishBatch(context, batch);
+	} finally {
+		cancelAnswer();
+		// finishBatch threw (a FAILED job fails the node): the batch is over, the callback handled.
+		if (!items) answerNow();
+	}
+	if (response.headersSent) return { noWebhookResponse: true, workflowData: [items] };
+	return { webhookResponse: RESUMED, workflowData: [items] };
 }
 
 /**
