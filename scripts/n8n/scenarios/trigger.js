@@ -24,6 +24,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const rt = require('../runtime');
+const { binarySize, filesContaining } = require('../files');
 const { startSimulator } = require('../../../test/simulator');
 
 const repoRoot = path.resolve(__dirname, '..', '..', '..');
@@ -70,41 +71,6 @@ function triggerWorkflow({ name, credential, triggerPath, webhookId }) {
 		connections: { [TRIGGER_NAME]: { main: [[{ node: NOOP_NAME, type: 'main', index: 0 }]] } },
 		settings: { executionOrder: 'v1' },
 	};
-}
-
-/** Size of a binary from an execution: inline base64 (1.x default) or a filesystem id (2.x). */
-function binarySize(dataDir, bin) {
-	if (!bin) return undefined;
-	if (bin.data && bin.data !== 'filesystem' && !bin.id) return Buffer.from(bin.data, 'base64').length;
-	const m = /^filesystem(?:-v2)?:(.+)$/.exec(bin.id || '');
-	if (!m) return undefined;
-	for (const base of [path.join(dataDir, 'binaryData'), path.join(dataDir, 'storage')]) {
-		const p = path.join(base, m[1]);
-		if (fs.existsSync(p)) return fs.statSync(p).size;
-	}
-	return undefined;
-}
-
-function filesContaining(dir, needles) {
-	const hits = [];
-	const bufs = needles.map((n) => [n, Buffer.from(n)]);
-	const walk = (d) => {
-		for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-			const p = path.join(d, e.name);
-			if (e.isDirectory()) walk(p);
-			else if (e.isFile()) {
-				let content;
-				try {
-					content = fs.readFileSync(p);
-				} catch {
-					continue; // vanished (sqlite -shm/-wal)
-				}
-				for (const [needle, buf] of bufs) if (content.includes(buf)) hits.push(`${path.relative(dir, p)} (${needle.slice(0, 6)}…)`);
-			}
-		}
-	};
-	walk(dir);
-	return hits;
 }
 
 async function runLine(line, log) {
@@ -195,8 +161,16 @@ async function runLine(line, log) {
 			const items = mine[0] ? rt.nodeOutput(mine[0], TRIGGER_NAME) : [];
 			const size = items[0] && binarySize(n8n.dataDir, items[0].binary && items[0].binary.data);
 			const noop = mine[0] ? rt.nodeOutput(mine[0], NOOP_NAME) : [];
+			const answerBody = (() => {
+				try {
+					return JSON.parse(okCallbacks[0].body);
+				} catch {
+					return okCallbacks[0].body;
+				}
+			})();
 			const pass =
 				okCallbacks[0].status === 200 &&
+				answerBody?.received === true &&
 				list.length === 1 &&
 				mine.length === 1 &&
 				mine[0].status === 'success' &&
@@ -210,7 +184,7 @@ async function runLine(line, log) {
 			row(
 				'a: callback with token → one execution',
 				pass,
-				`callback HTTP ${okCallbacks[0].status}; ${list.length} execution(s), ${mine.length} for job ${okJob.slice(0, 8)}… (${mine[0] && mine[0].status}, mode ${mine[0] && mine[0].mode}); ` +
+				`callback HTTP ${okCallbacks[0].status} ${JSON.stringify(answerBody)}; ${list.length} execution(s), ${mine.length} for job ${okJob.slice(0, 8)}… (${mine[0] && mine[0].status}, mode ${mine[0] && mine[0].mode}); ` +
 					`output status=${json && json.status} event=${json && json.event} verified=${json && json.verified} videoUrl ${json && json.videoUrl === simJob.videoUrl ? 'matches TTAPI' : `differs: ${json && json.videoUrl}`}; video ${size} bytes; NoOp got ${noop.length} item`,
 			);
 		}
