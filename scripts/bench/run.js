@@ -1,0 +1,243 @@
+#!/usr/bin/env node
+'use strict';
+// `npm run bench`: how fast and how frugal the package is in real n8n, against the TTAPI
+// simulator. Prints a table and writes the same figures as JSON to bench-results/ (git-ignored).
+// See docs/PERFORMANCE.md for what each figure means and the latest results.
+//
+//   npm run bench [-- --n8n 1|2] [--n 40] [--quick] [--only batch,trigger,memory,overhead]
+//
+// Sections (scripts/bench/lib/): batch.js (1-3: makespan, stock loops, API calls per job),
+// memory.js (4: RSS while downloading big videos, both binary modes), throughput.js (5: Sora
+// Trigger callbacks per second), overhead.js + overhead/overhead.bench.ts (6: in-process, jest).
+// Linux only (RSS from /proc). Needs `npm run build` first; n8n is installed/cached by
+// scripts/n8n/install.sh like the other real-n8n scripts.
+
+const fs = require('node:fs');
+const path = require('node:path');
+
+const rt = require('../n8n/runtime');
+const { startSimulator } = require('../../test/simulator');
+const c = require('./lib/common');
+const wf = require('./lib/workflows');
+const batch = require('./lib/batch');
+const throughput = require('./lib/throughput');
+const memory = require('./lib/memory');
+const overhead = require('./lib/overhead');
+const report = require('./lib/report');
+
+const SECTIONS = ['batch', 'trigger', 'memory', 'overhead'];
+
+const HELP = `Usage: npm run bench [-- options]
+
+Runs the package in real n8n against the local TTAPI simulator and measures:
+  1-3 batch makespan and API calls per job (Poll, Wait for Callback, Don't Wait + Sora Trigger,
+      and two hand-built loops of stock nodes), 4 memory for ten 50 MB videos in both binary
+      modes, 5 Sora Trigger throughput, 6 node overhead per item (in-process).
+Options:
+  --n8n 1|2            n8n line: 2 = 2.41.1 (default), 1 = 1.123.81
+  --n N                prompts per batch (default 40; --quick: 10)
+  --k K                TTAPI queue limit = Max Jobs in Flight (default 5)
+  --t-ms MS            simulated render time T = queue + render (default 3000; --quick: 900)
+  --poll-seconds S     Poll Interval of Poll mode, and the stock loop's Wait (default 1)
+  --videos N           videos in the memory run (default 10; --quick: 2)
+  --video-mb MB        size of each video (default 50; --quick: 10)
+  --tp-per-level N     callbacks per concurrency level in the trigger run (default 100; --quick: 10)
+  --tp-max-conc N      highest concurrency in the trigger run (default 32; --quick: 2)
+  --only LIST          comma list of sections: ${SECTIONS.join(', ')} (default: all)
+  --skip-loop1         skip the one-at-a-time stock loop (it takes about N·T)
+  --no-spread          skip the run with render times spread over 0.5·T…1.5·T (Poll, Wait for
+                       Callback, stock K loop; on by default, off with --quick)
+  --modes LIST         batch modes to run: poll, callback, trigger, loopK, loop1 (default: all)
+  --quick              small and fast (CI): the defaults marked --quick above
+  --out DIR            where the JSON goes (default bench-results/)
+  --strict             exit 1 when a target is missed (by default only a broken run exits 1:
+                       a batch that did not complete, a job submitted twice, a lost callback)
+  --no-build-check     do not warn when dist/ is older than the TypeScript sources`;
+
+function parseArgs(argv) {
+	const opts = { line: '2', quick: false, only: SECTIONS, out: path.join(c.repoRoot, 'bench-results'), buildCheck: true, skipLoop1: false };
+	const num = (name, value) => {
+		const n = Number(value);
+		if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} needs a positive number (got ${value})`);
+		return n;
+	};
+	for (let i = 0; i < argv.length; i++) {
+		let arg = argv[i];
+		let value;
+		const eq = arg.indexOf('=');
+		if (arg.startsWith('--') && eq > 0) {
+			value = arg.slice(eq + 1);
+			arg = arg.slice(0, eq);
+		}
+		const next = () => (value !== undefined ? value : argv[++i]);
+		switch (arg) {
+			case '-h':
+			case '--help':
+				console.log(HELP);
+				process.exit(0);
+				break;
+			case '--n8n':
+				opts.line = String(next()).replace(/^v/, '').split('.')[0];
+				if (!rt.VERSIONS[opts.line]) throw new Error('--n8n must be 1 or 2');
+				break;
+			case '--n': opts.n = Math.floor(num(arg, next())); break;
+			case '--k': opts.k = Math.floor(num(arg, next())); break;
+			case '--t-ms': opts.tMs = Math.floor(num(arg, next())); break;
+			case '--poll-seconds': opts.pollSeconds = num(arg, next()); break;
+			case '--videos': opts.videos = Math.floor(num(arg, next())); break;
+			case '--video-mb': opts.videoMb = num(arg, next()); break;
+			case '--tp-per-level': opts.tpPerLevel = Math.floor(num(arg, next())); break;
+			case '--tp-max-conc': opts.tpMaxConcurrency = Math.floor(num(arg, next())); break;
+			case '--only': {
+				const list = String(next()).split(',').map((s) => s.trim()).filter(Boolean);
+				for (const s of list) if (!SECTIONS.includes(s)) throw new Error(`unknown section ${s} (use ${SECTIONS.join(', ')})`);
+				opts.only = list;
+				break;
+			}
+			case '--skip-loop1': opts.skipLoop1 = true; break;
+			case '--no-spread': opts.spread = false; break;
+			case '--spread': opts.spread = true; break;
+			case '--modes': opts.modes = String(next()).split(',').map((s) => s.trim()).filter(Boolean); break;
+			case '--quick': opts.quick = true; break;
+			case '--strict': opts.strict = true; break;
+			case '--out': opts.out = path.resolve(next()); break;
+			case '--no-build-check': opts.buildCheck = false; break;
+			default:
+				throw new Error(`unknown argument ${arg} (see --help)`);
+		}
+	}
+	const q = opts.quick;
+	opts.spread ??= !q;
+	opts.n ??= q ? 10 : 40;
+	opts.k ??= 5;
+	opts.tMs ??= q ? 900 : 3000;
+	opts.pollSeconds ??= 1;
+	opts.videos ??= q ? 2 : 10;
+	opts.videoMb ??= q ? 10 : 50;
+	opts.tpPerLevel ??= q ? 10 : 100;
+	opts.tpMaxConcurrency ??= q ? 2 : 32;
+	return opts;
+}
+
+/** The commit the package was built from (and whether node sources differ from it). */
+function gitInfo() {
+	const { execFileSync } = require('node:child_process');
+	try {
+		const git = (...args) => execFileSync('git', args, { cwd: c.repoRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+		return { commit: git('rev-parse', '--short', 'HEAD'), nodeSourcesChanged: git('status', '--porcelain', '--', 'nodes', 'credentials') !== '' };
+	} catch {
+		return undefined;
+	}
+}
+
+function timestamp() {
+	return new Date().toISOString().replace(/[:]/g, '').replace(/\.\d+Z$/, 'Z');
+}
+
+async function main() {
+	const opts = parseArgs(process.argv.slice(2));
+	const log = (line) => process.stderr.write(`${line}\n`);
+	const started = Date.now();
+	if (opts.buildCheck) {
+		const stale = c.staleBuild();
+		if (stale.length) log(`WARNING: dist/ is older than ${stale.length} source file(s) (e.g. ${stale[0]}): run \`npm run build\` first`);
+	}
+	const info = await rt.ensureN8n(opts.line);
+	const results = {
+		bench: 'n8n-nodes-ttapi-sora',
+		startedAt: new Date(started).toISOString(),
+		n8n: info.version,
+		git: gitInfo(),
+		machine: c.machine(),
+		loadAtStart: c.loadAvg(),
+		options: { ...opts, out: undefined },
+		definitions: report.DEFINITIONS,
+		sections: {},
+	};
+	log(`bench: n8n ${info.version}, ${results.machine.cores} cores, load ${c.loadText()}${opts.quick ? ' (quick)' : ''}`);
+
+	// queueMs + renderMs = T; a fixed small queue phase like TTAPI's PENDING_QUEUE
+	const queueMs = Math.min(200, Math.floor(opts.tMs / 10));
+	const simTiming = { queueMs, renderMs: opts.tMs - queueMs };
+	const sim = await startSimulator({ port: 0, apiKeys: [c.API_KEY], queueLimit: opts.k, ...simTiming, videoBytes: 64 * 1024 });
+	let n8n;
+	try {
+		const needsN8n = opts.only.some((s) => s !== 'overhead');
+		if (needsN8n) {
+			const setup = await c.startN8n({
+				line: opts.line,
+				sim,
+				log: (m) => log(`[n8n ${info.version}] ${m}`),
+				workflows: (credential) => ({
+					...batch.batchWorkflows(wf, { simUrl: sim.url, apiKey: c.API_KEY, k: opts.k, pollSeconds: opts.pollSeconds, credential }),
+					...throughput.throughputWorkflows(wf, credential),
+					...memory.memoryWorkflows(wf, credential, opts),
+				}),
+			});
+			n8n = setup.n8n;
+			const ctx = { n8n, sim, flows: setup.flows, k: opts.k, tMs: opts.tMs, simTiming, log };
+
+			if (opts.only.includes('batch')) {
+				log(`\n[1-3] batch of ${opts.n}, K=${opts.k}, T=${opts.tMs} ms (queue ${simTiming.queueMs} + render ${simTiming.renderMs}), poll interval ${opts.pollSeconds} s`);
+				const order = (opts.modes ?? Object.keys(batch.MODES)).filter((m) => !(opts.skipLoop1 && m === 'loop1'));
+				for (const m of order) if (!batch.MODES[m]) throw new Error(`unknown mode ${m} (use ${Object.keys(batch.MODES).join(', ')})`);
+				results.sections.batch = {
+					n: opts.n,
+					k: opts.k,
+					tMs: opts.tMs,
+					sim: simTiming,
+					pollSeconds: opts.pollSeconds,
+					modes: await batch.runBatch(ctx, { n: opts.n, order }),
+				};
+				if (opts.spread) {
+					const spreadOrder = order.filter((m) => ['poll', 'callback', 'loopK'].includes(m));
+					log(`\n[1-2b] the same batch with render times spread over 0.5·T…1.5·T`);
+					results.sections.batch.spread = await batch.runSpread(ctx, { n: opts.n, order: spreadOrder });
+				}
+			}
+			if (opts.only.includes('trigger')) {
+				log(`\n[5] Sora Trigger throughput: up to ${opts.tpMaxConcurrency} concurrent callbacks, ${opts.tpPerLevel} per level`);
+				results.sections.trigger = await throughput.runThroughput(ctx, { perLevel: opts.tpPerLevel, maxConcurrency: opts.tpMaxConcurrency });
+				sim.configure({ queueLimit: opts.k, ...simTiming });
+			}
+			if (opts.only.includes('memory')) {
+				log(`\n[4] memory: ${opts.videos} videos of ${opts.videoMb} MB, binary modes filesystem and memory`);
+				results.sections.memory = await memory.runMemory(ctx, { videos: opts.videos, videoMb: opts.videoMb, k: opts.k });
+			}
+			await n8n.cleanup();
+			n8n = undefined;
+		}
+		if (opts.only.includes('overhead')) {
+			log(`\n[6] node overhead per item (in-process, n8n-core ${require('n8n-core/package.json').version})`);
+			results.sections.overhead = await overhead.runOverhead({ items: opts.quick ? 50 : 200, log });
+		}
+	} finally {
+		if (n8n) await n8n.cleanup().catch(() => undefined);
+		await sim.close();
+	}
+	results.finishedAt = new Date().toISOString();
+	results.durationS = Math.round((Date.now() - started) / 1000);
+	results.loadAtEnd = c.loadAvg();
+	results.targets = report.targets(results);
+
+	fs.mkdirSync(opts.out, { recursive: true });
+	const file = path.join(opts.out, `${timestamp()}-n8n${info.version}${opts.quick ? '-quick' : ''}.json`);
+	fs.writeFileSync(file, JSON.stringify(results, null, 2));
+	process.stdout.write(report.table(results));
+	process.stdout.write(`\nJSON: ${path.relative(process.cwd(), file)}\n`);
+	const broken = results.targets.filter((t) => !t.pass && report.CORRECTNESS.test(t.id));
+	const missed = results.targets.filter((t) => !t.pass);
+	if (broken.length) {
+		process.stderr.write(`bench: the run is broken: ${broken.map((t) => t.what).join('; ')}\n`);
+		process.exitCode = 1;
+	} else if (opts.strict && missed.length) process.exitCode = 1;
+}
+
+if (require.main === module) {
+	main().catch((error) => {
+		console.error(error);
+		process.exit(1);
+	});
+}
+
+module.exports = { parseArgs };
