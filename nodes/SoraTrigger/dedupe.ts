@@ -9,9 +9,9 @@ import type { IDataObject } from 'n8n-workflow';
  *   is answered, so two calls that overlap would both miss each other in static data alone.
  * - In the workflow's static data (node scope): n8n saves it after every production webhook
  *   call, so duplicates that arrive after an n8n restart are caught too. Each call saves its own
- *   copy, the last save wins, and a call that overlapped another would drop that one's key: so a
- *   handled key is written into the copies of every recent call of the same trigger (see
- *   recentStaticData), and whichever save lands last carries every key handled before it.
+ *   copy and the last save wins, so of two calls handled at the same moment one key can miss
+ *   the saved copy. (Writing keys into other calls' copies was tried: n8n shares those objects
+ *   with running executions, which then saved stale copies, and it lost more keys.)
  *
  * Both are bounded. Keys look like `<jobId>:<STATUS>`.
  */
@@ -95,19 +95,6 @@ export class CallbackMemory {
 
 /** The one memory of this n8n process. */
 export const processMemory = new CallbackMemory();
-
-/** How many recent calls' static data copies one trigger keeps in step. */
-export const RECENT_STATIC_LIMIT = 32;
-const recentCopies = new Map<string, IDataObject[]>();
-
-/** Registers this call's static data copy; returns the recent copies of the trigger (incl. it). */
-export function recentStaticData(triggerScope: string, staticData: IDataObject): IDataObject[] {
-	const copies = recentCopies.get(triggerScope) ?? [];
-	if (!copies.includes(staticData)) copies.push(staticData);
-	if (copies.length > RECENT_STATIC_LIMIT) copies.splice(0, copies.length - RECENT_STATIC_LIMIT);
-	recentCopies.set(triggerScope, copies);
-	return copies;
-}
 
 export function dedupeKey(jobId: string, status: string): string {
 	return `${jobId}:${status}`;

@@ -20,7 +20,6 @@ import type { CallbackMemory } from './dedupe';
 import {
 	dedupeKey,
 	processMemory,
-	recentStaticData,
 	rememberInStaticData,
 	scopedKey,
 	seenInStaticData,
@@ -70,8 +69,6 @@ class CallbackDedupe {
 			memory: CallbackMemory;
 			scope: (key: string) => string;
 			staticData: IDataObject;
-			/** This call's copy and those of other recent calls of the trigger, not yet saved maybe. */
-			recentStaticData: IDataObject[];
 		},
 	) {}
 
@@ -90,7 +87,7 @@ class CallbackDedupe {
 	done(key: string): void {
 		if (!this.store) return;
 		this.store.memory.done(this.store.scope(key));
-		for (const copy of this.store.recentStaticData) rememberInStaticData(copy, key);
+		rememberInStaticData(this.store.staticData, key);
 	}
 }
 
@@ -99,12 +96,10 @@ function createDedupe(context: IWebhookFunctions): CallbackDedupe {
 	if (context.getMode() === 'manual') return new CallbackDedupe();
 	const workflowId = context.getWorkflow().id;
 	const nodeName = context.getNode().name;
-	const staticData = context.getWorkflowStaticData('node');
 	return new CallbackDedupe({
 		memory: processMemory,
 		scope: (key) => scopedKey(workflowId, nodeName, key),
-		staticData,
-		recentStaticData: recentStaticData(scopedKey(workflowId, nodeName, ''), staticData),
+		staticData: context.getWorkflowStaticData('node'),
 	});
 }
 

@@ -413,23 +413,6 @@ describe('Sora Trigger: duplicates', () => {
 		expect((await trigger(body, { staticData })).started).toBe(false);
 	});
 
-	it('overlapping calls of different jobs: the save that lands last still holds both keys', async () => {
-		const slow = await finishedJob();
-		const fast = await finishedJob();
-		sim.injectFault({ endpoint: 'fetch', kind: 'slow', delayMs: 800, match: { jobId: slow.jobId } });
-		const staticData = createStaticDataStore();
-		// Like n8n, each call works on its own copy of the static data and saves it when it is
-		// answered: the slow call's copy was taken before the fast one handled its job.
-		const slowRun = trigger(slow.body, { staticData });
-		await new Promise((resolve) => setTimeout(resolve, 100));
-		expect((await trigger(fast.body, { staticData })).started).toBe(true);
-		expect((await slowRun).started).toBe(true);
-		expect(staticData.saves).toBe(2);
-		processMemory.clear(); // a restart: only the saved static data is left
-		expect((await trigger(fast.body, { staticData })).started).toBe(false);
-		expect((await trigger(slow.body, { staticData })).started).toBe(false);
-	});
-
 	it('within one process the memory stops a duplicate even when static data was lost', async () => {
 		const { body } = await finishedJob();
 		expect((await trigger(body, { staticData: createStaticDataStore() })).started).toBe(true);
