@@ -1,0 +1,349 @@
+'use strict';
+// 7. n8n stopped and restarted while executions wait (Wait for Callback), while the trigger
+//    workflow is active, and while a Poll execution runs. Nothing may be lost: every item ends as
+//    a result, or carries its job id (or says it was never submitted), and no job is submitted
+//    twice. Runs on its own after the other rows, since it stops n8n (twice):
+//
+//   restart 1  executions waiting / a poll running / the trigger active; callbacks for jobs that
+//              ended while n8n was down are resent by "TTAPI" until they get a 2xx (TTAPI's
+//              retry policy is not documented: rows saying "lost for good" get no callback).
+//   restart 2  callbacks arriving *during* n8n's shutdown (n8n 2.x keeps answering webhooks while
+//              it waits for running executions); TTAPI resends anything but a 2xx.
+
+const { describe, isGoodResult, triggerItem, short } = require('./check');
+
+const ROW_NAMES = ['7 n8n restarts while executions wait callback', '7 n8n restarts trigger', '7 n8n stopped poll', '7 shutdown'];
+const MAX_WAIT_FALLBACK_MS = 240_000;
+
+function result(fault, mode, expected, order) {
+	return { group: 7, order, fault, mode, expected };
+}
+
+async function directJob(ctx, prompt, hookUrl) {
+	const response = await fetch(`${ctx.sim.url}/sora/generations`, {
+		method: 'POST',
+		headers: { 'TT-API-KEY': ctx.keys.main, 'content-type': 'application/json' },
+		body: JSON.stringify({ model: 'sora-2', prompt, ...(hookUrl ? { hookUrl } : {}) }),
+	});
+	const body = await response.json();
+	if (!body.data || !body.data.job_id) throw new Error(`the simulator refused a job: ${JSON.stringify(body)}`);
+	return body.data.job_id;
+}
+
+/** A callback with TTAPI-like retries: anything but a 2xx (or no answer) is sent again every 2 s. */
+async function deliver(ctx, jobId, url, { tries = 30 } = {}) {
+	const statuses = [];
+	for (let i = 0; i < tries; i++) {
+		let status = null;
+		try {
+			const response = await fetch(url, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json', 'user-agent': 'ttapi-simulator' },
+				body: JSON.stringify(ctx.sim.getJob(jobId).fetchBody),
+				signal: AbortSignal.timeout(10_000),
+			});
+			status = response.status;
+			statuses.last = (await response.text()).slice(0, 80);
+		} catch {
+			status = null;
+		}
+		statuses.push(status);
+		if (status !== null && status >= 200 && status < 300) break;
+		await ctx.sleep(2000);
+	}
+	return statuses;
+}
+
+const shown = (statuses) => statuses.map((x) => x ?? '-').join(',');
+const shownWithBody = (statuses) => `${shown(statuses)} ${statuses.last ?? ''}`.trim();
+const callbacksOf = (ctx, jobId) => JSON.stringify(ctx.sim.getJob(jobId).callbacks.map((c) => c.status ?? '-'));
+
+async function phase(ctx, _earlier, { only } = {}) {
+	const t0 = Date.now();
+	const out = [];
+	const add = (row, pass, observed) => out.push({ ...row, pass: !!pass, observed, seconds: (Date.now() - t0) / 1000 });
+	const tag = ctx.tag('restart');
+	const p = (name, extra = '') => `${tag} ${name} ${extra}`.trim();
+	const started = {};
+	const start = async (key, route, items) => {
+		started[key] = { execId: await ctx.start(route, Array.isArray(items) ? items : [items]), t: Date.now(), route };
+	};
+	const jobOf = (prompt) => ctx.jobsFor(prompt)[0];
+	const waiting = async (keys) => {
+		for (const key of keys) {
+			const w = await ctx.waitExec(started[key].execId, { pred: (s) => s === 'waiting', timeoutMs: 20_000 });
+			if (w.timedOut) throw new Error(`${key} never waited (status ${w.status})`);
+		}
+	};
+	try {
+		// ================================================================ restart 1
+		const before = await directJob(ctx, p('handled before', '[sim:render=100]'), ctx.triggerUrl());
+		await ctx.waitTrigger(before, { quietMs: 0 });
+
+		const prompts = {
+			r1: p('cb ends after restart', '[sim:render=40000]'),
+			r2: p('cb ends while down', '[sim:render=3000]'),
+			r3: p('cb lost callback', '[sim:render=3000]'),
+			r4: [0, 1, 2].map((i) => p(`cb batch item ${i}`, '[sim:render=3000]')),
+			r4b: [0, 1, 2].map((i) => p(`cb batch b item ${i}`, i === 0 ? '[sim:render=300]' : '[sim:render=40000]')),
+			r5: p('trigger ends after restart', '[sim:render=40000]'),
+			r6: p('trigger ends while down', '[sim:render=3000]'),
+			r7: p('trigger lost callback', '[sim:render=3000]'),
+			r9: p('poll during shutdown', '[sim:render=5000]'),
+		};
+		// held back: r2/r6 are called back (and resent) once n8n is down; r3/r7 never; r4 item 0
+		// only after the restart (so items 1-2 cannot be sent before it)
+		for (const prompt of [prompts.r2, prompts.r3, prompts.r6, prompts.r7, prompts.r4[0]]) ctx.sim.injectFault({ endpoint: 'callback', kind: 'drop', match: { prompt } });
+
+		await Promise.all([
+			start('r1', 'cb', prompts.r1),
+			start('r2', 'cb', prompts.r2),
+			start('r3', 'cbRestartOne', prompts.r3),
+			start('r4', 'cbRestartOne', prompts.r4),
+			start('r4b', 'cbRestartOne', prompts.r4b),
+			start('r5', 'none', prompts.r5),
+			start('r6', 'none', prompts.r6),
+			start('r7', 'none', prompts.r7),
+		]);
+		await waiting(['r1', 'r2', 'r3', 'r4', 'r4b']);
+		const submits = {};
+		for (const key of ['r5', 'r6', 'r7']) submits[key] = await ctx.finish(started[key].execId, 'none', { t0: started[key].t, timeoutMs: 20_000 });
+		// r4b: item 0 ended and its callback made the live batch submit item 1 (the stored copy does not know)
+		await ctx.waitJobFor(prompts.r4b[1], { timeoutMs: 30_000 });
+		await start('r9', 'poll', prompts.r9);
+		await ctx.waitJobFor(prompts.r9);
+		await ctx.sleep(300);
+
+		let stopT = Date.now();
+		await ctx.n8n.stop({ graceMs: 45_000 });
+		const stop1 = (Date.now() - stopT) / 1000;
+		const downDeliveries = {};
+		for (const key of ['r2', 'r6']) {
+			const job = await ctx.waitJobFor(prompts[key]);
+			await ctx.waitJob(job.jobId, (j) => j.status === 'SUCCESS');
+			downDeliveries[key] = deliver(ctx, job.jobId, job.body.hookUrl);
+		}
+		await ctx.sleep(3000);
+		await ctx.n8n.start();
+		const down1 = `n8n stopped in ${stop1.toFixed(0)} s, down ${((Date.now() - stopT) / 1000).toFixed(0)} s`;
+		ctx.log(`restart 1: ${down1}`);
+
+		{
+			// n8n 2.x waits for running executions when it stops; n8n 1.x cancels them.
+			const graceful = ctx.line !== '1';
+			const expected = graceful
+				? "n8n's graceful shutdown lets it finish: SUCCESS with the video"
+				: "n8n 1.x cancels it; the job ID is in n8n's log (for Get Video), the job ran once";
+			const row = result('n8n stopped (SIGTERM) while a Poll execution runs (its job ends 5 s later)', 'poll', expected, 0);
+			const job = jobOf(prompts.r9);
+			const r = await ctx.finish(started.r9.execId, 'poll', { t0: started.r9.t, timeoutMs: 30_000 });
+			if (graceful) add(row, r.status === 'success' && isGoodResult(ctx, r.items[0], job), `${down1}; execution ${r.status}: ${describe(r.items[0], ctx)}`);
+			else {
+				const logged = ctx.n8n.allLogs().includes(`stopped waiting for TTAPI job ${job.jobId}`);
+				add(row, r.status === 'canceled' && logged && ctx.submissionsFor(prompts.r9) === 1, `${down1}; execution ${r.status}; job ${short(job.jobId)} in n8n's log: ${logged}; submissions ${ctx.submissionsFor(prompts.r9)}`);
+			}
+		}
+		{
+			const row = result('n8n restarts while an execution waits; the job ends after the restart', 'callback', 'TTAPI\'s callback resumes it: SUCCESS with the video', 1);
+			const job = jobOf(prompts.r1);
+			const r = await ctx.finish(started.r1.execId, 'cb', { t0: started.r1.t, timeoutMs: 90_000 });
+			add(row, r.status === 'success' && isGoodResult(ctx, r.items[0], job) && r.reports.length === 1, `execution ${r.status} after ${r.seconds.toFixed(0)} s: ${describe(r.items[0], ctx)}; callbacks answered ${callbacksOf(ctx, job.jobId)}`);
+		}
+		{
+			const row = result('n8n restarts while an execution waits; the job ends while n8n is down (TTAPI resends its callback)', 'callback', 'the resent callback resumes it after the restart: SUCCESS with the video', 2);
+			const job = jobOf(prompts.r2);
+			const answers = await downDeliveries.r2;
+			const r = await ctx.finish(started.r2.execId, 'cb', { t0: started.r2.t, timeoutMs: 90_000 });
+			add(row, r.status === 'success' && isGoodResult(ctx, r.items[0], job) && r.reports.length === 1, `callback answers ${shown(answers)}; execution ${r.status} after ${r.seconds.toFixed(0)} s: ${describe(r.items[0], ctx)}`);
+		}
+		{
+			const row = result('n8n restarts while the trigger workflow is active; the job ends after the restart', 'trigger', 'one trigger execution, verified, with the video', 5);
+			const job = jobOf(prompts.r5);
+			const reports = await ctx.waitTrigger(job.jobId, { timeoutMs: 60_000 });
+			const item = reports[0] ? await triggerItem(ctx, reports[0].exec) : undefined;
+			add(row, reports.length === 1 && item?.json.verified === true && ctx.binarySize(item) === ctx.videoBytes, `trigger executions ${reports.length}: ${item?.json.status}, verified ${item?.json.verified}, video ${ctx.binarySize(item) ?? 'none'} B`);
+		}
+		{
+			const row = result('the job ends while n8n is down (TTAPI resends its callback)', 'trigger', 'one trigger execution after the restart, verified, with the video', 6);
+			const job = jobOf(prompts.r6);
+			const answers = await downDeliveries.r6;
+			const reports = await ctx.waitTrigger(job.jobId, { timeoutMs: 60_000 });
+			const item = reports[0] ? await triggerItem(ctx, reports[0].exec) : undefined;
+			add(row, reports.length === 1 && item?.json.verified === true && ctx.binarySize(item) === ctx.videoBytes, `callback answers ${shown(answers)}; trigger executions ${reports.length}: ${item?.json.status}, verified ${item?.json.verified}`);
+		}
+		{
+			const row = result('the job ends while n8n is down and its callback is lost for good', 'trigger', 'nothing starts; the submit output has the job id; Get Video after the restart returns SUCCESS with the video', 7);
+			const job = jobOf(prompts.r7);
+			const submitted = submits.r7.items[0]?.json || {};
+			const reports = ctx.triggerReports(job.jobId);
+			const g = await ctx.generate('getVideo', [{ jobId: submitted.jobId }]);
+			add(row, submitted.jobId === job.jobId && reports.length === 0 && isGoodResult(ctx, g.items[0], job), `submit ${submitted.status} ${short(submitted.jobId)}; trigger executions ${reports.length}; Get Video → ${describe(g.items[0], ctx)}`);
+		}
+		{
+			// n8n 1.x saves the trigger's static data before it starts the execution: the dedupe key
+			// always survives. n8n 2.x answers (and saves) after starting it, which keeps callbacks
+			// from being lost in a shutdown, but the key of a callback handled moments before is then
+			// sometimes missing from the saved copy (a race in n8n's saving, see docs/RELIABILITY.md).
+			const keyAlwaysKept = ctx.line === '1';
+			const expected = keyAlwaysKept
+				? '200; no second execution (the dedupe survives in the workflow\'s static data)'
+				: '200; at most one more execution (n8n 2.x may save an older copy of the dedupe key list; a known limit)';
+			const row = result('a callback handled before the restart is replayed after it', 'trigger', expected, 8);
+			const [status] = await ctx.sim.sendCallback(before);
+			const reports = await ctx.waitTrigger(before, { timeoutMs: 3000, quietMs: 2000 });
+			const pass = status === 200 && (keyAlwaysKept ? reports.length === 1 : reports.length >= 1 && reports.length <= 2);
+			add(row, pass, `replay → HTTP ${status}; executions for the job ${reports.length}`);
+		}
+		const r4Late = await ctx.sim.sendCallback(jobOf(prompts.r4[0]).jobId);
+
+		// ================================================================ restart 2
+		// finished trigger jobs without a hookUrl of their own, and waiting executions whose jobs
+		// finished but whose callbacks were held back; both are called back during the shutdown
+		const floodJobs = [];
+		for (let i = 0; i < 150; i++) floodJobs.push(await directJob(ctx, p(`trigger callback during shutdown ${i}`, '[sim:render=50]')));
+		const sdPrompts = [0, 1, 2].map((i) => p(`cb final callback during shutdown ${i}`, '[sim:render=1500]'));
+		for (const prompt of sdPrompts) ctx.sim.injectFault({ endpoint: 'callback', kind: 'drop', match: { prompt } });
+		await Promise.all(sdPrompts.map((prompt, i) => start(`sd${i}`, 'cbRestartOne', prompt)));
+		await waiting(['sd0', 'sd1', 'sd2']);
+		const sdJobs = sdPrompts.map(jobOf);
+		for (const id of [...floodJobs, ...sdJobs.map((j) => j.jobId)]) await ctx.waitJob(id, (j) => j.status === 'SUCCESS');
+		await start('busy', 'poll', p('poll keeping n8n busy at shutdown', '[sim:render=5000]'));
+		await ctx.sleep(1000);
+
+		stopT = Date.now();
+		const stopping = ctx.n8n.stop({ graceMs: 45_000 });
+		let stopped = false;
+		stopping.then(() => (stopped = true));
+		const floodDeliveries = [];
+		// Half the callbacks go to n8n's own Webhook node instead, to tell our losses from n8n's.
+		const stockDeliveries = [];
+		const sdDeliveries = [];
+		const listening = async () => {
+			try {
+				await fetch(`${ctx.n8n.baseUrl}/healthz`, { signal: AbortSignal.timeout(500) });
+				return true;
+			} catch {
+				return false;
+			}
+		};
+		// One callback every 300 ms while n8n 2.x waits for the busy Poll execution, then a burst
+		// (one every 25 ms) from the moment its job ends: n8n then closes its database while it
+		// still answers webhooks. n8n 1.x cancels running executions and stops within ~1 s, so
+		// there the callbacks come every 50 ms from the start. (Denser callbacks on 2.x only make
+		// n8n wait for their executions until its 30 s shutdown timeout.)
+		const spacing = ctx.line === '1' ? 2 : 12;
+		const busyJob = await ctx.waitJobFor(p('poll keeping n8n busy at shutdown', '[sim:render=5000]'));
+		let burst = 0;
+		for (let i = 0, tick = 0; i < floodJobs.length && !stopped; tick++) {
+			if (tick % 4 === 0 && !(await listening())) break;
+			const busyDone = ctx.sim.getJob(busyJob.jobId).status === 'SUCCESS';
+			if ((busyDone && burst < 80) || tick % spacing === 0) {
+				if (busyDone) burst += 1;
+				const jobId = floodJobs[i++];
+				// Every other callback goes to n8n's own Webhook node: same moments, same load.
+				const toStock = i % 2 === 0;
+				(toStock ? stockDeliveries : floodDeliveries).push(
+					deliver(ctx, jobId, toStock ? ctx.stockWebhookUrl() : ctx.triggerUrl()).then((statuses) => ({ jobId, statuses })),
+				);
+			}
+			const sdNow = sdDeliveries.length === 0 ? tick === 8 : busyDone && burst === sdDeliveries.length * 6;
+			if (sdNow && sdDeliveries.length < sdJobs.length) {
+				const index = sdDeliveries.length;
+				sdDeliveries.push(deliver(ctx, sdJobs[index].jobId, sdJobs[index].body.hookUrl).then((statuses) => ({ index, statuses })));
+			}
+			await ctx.sleep(25);
+		}
+		await stopping;
+		const stop2 = (Date.now() - stopT) / 1000;
+		await ctx.n8n.start();
+		const down2 = `n8n stopped in ${stop2.toFixed(0)} s, down ${((Date.now() - stopT) / 1000).toFixed(0)} s`;
+		ctx.log(`restart 2: ${down2}`);
+		{
+			// n8n 1.x answers a webhook, and saves the trigger's static data, before it starts the
+			// execution (webhook-helpers: the onReceived answer precedes WorkflowRunner.run): a callback
+			// that lands in its ~1 s shutdown can be answered and then not run. 2.x answers after.
+			const answersFirst = ctx.line === '1';
+			const row = result(
+				'shutdown: callbacks to the Sora Trigger arrive while n8n shuts down (one every 300 ms — 50 ms on 1.x, whose shutdown takes ~1 s — then one every 25 ms once n8n\'s last execution ends; TTAPI resends anything but a 2xx); every other callback goes to a stock Webhook node instead',
+				'trigger',
+				answersFirst
+					? 'n8n 1.x answers before it starts an execution, so a callback in its shutdown can be lost (reported, not failed); a second execution of a job no more often than for the Webhook node'
+					: 'no job is lost: each starts an execution (or n8n\'s own Webhook node, under the same load, loses as large a share); a second execution of a job no more often than for the Webhook node (n8n ran the execution but its answer never arrived, so TTAPI resent it)',
+				10,
+			);
+			const delivered = await Promise.all(floodDeliveries);
+			const stockDelivered = await Promise.all(stockDeliveries);
+			await ctx.sleep(3000);
+			const tally = (list, countOf) => {
+				const seen = list.map(({ jobId, statuses }) => ({ answers: shown(statuses), count: countOf(jobId) }));
+				const groups = {};
+				for (const x of seen) groups[`[${x.answers} → ${x.count}]`] = (groups[`[${x.answers} → ${x.count}]`] || 0) + 1;
+				return {
+					lost: seen.filter((x) => x.count === 0).length,
+					twice: seen.filter((x) => x.count > 1).length,
+					text: Object.entries(groups).map(([k, n]) => `${k} ×${n}`).join(' '),
+				};
+			};
+			const ours = tally(delivered, (jobId) => ctx.triggerReports(jobId).length);
+			const stock = tally(stockDelivered, (jobId) => ctx.stockReports(jobId).length);
+			const share = (n, of) => (of ? n / of : 0);
+			const pass =
+				delivered.length > 0 &&
+				(answersFirst || share(ours.lost, delivered.length) <= share(stock.lost, stockDelivered.length)) &&
+				share(ours.twice, delivered.length) <= share(stock.twice, stockDelivered.length);
+			add(row, pass, `${down2}; ${delivered.length} jobs called back to the Sora Trigger during the shutdown: ${ours.lost} without an execution, ${ours.twice} with two or more; [answers → executions] × jobs: ${ours.text}. Stock Webhook, ${stockDelivered.length} jobs: ${stock.lost} without an execution, ${stock.twice} with two or more; ${stock.text}`);
+		}
+		{
+			const row = result('shutdown: the final callbacks of 3 waiting executions arrive while n8n shuts down (one early, two as it finishes its last execution; TTAPI resends anything but a 2xx)', 'callback', 'each execution ends with SUCCESS and the video (now or after the restart)', 11);
+			const delivered = await Promise.all(sdDeliveries);
+			// executions whose callback did not fall into the shutdown are called back normally
+			for (let i = delivered.length; i < sdJobs.length; i++) await ctx.sim.sendCallback(sdJobs[i].jobId);
+			const seen = [];
+			let pass = delivered.length > 0;
+			for (const { index, statuses } of delivered) {
+				const r = await ctx.finish(started[`sd${index}`].execId, 'cbRestartOne', { t0: started[`sd${index}`].t, timeoutMs: MAX_WAIT_FALLBACK_MS });
+				const ok = r.status === 'success' && isGoodResult(ctx, r.items[0], sdJobs[index]);
+				pass = pass && ok;
+				seen.push(`[${shownWithBody(statuses)}] → ${r.status} after ${r.seconds.toFixed(0)} s: ${ok ? 'SUCCESS with video' : describe(r.items[0], ctx)}`);
+			}
+			for (let i = delivered.length; i < sdJobs.length; i++) await ctx.finish(started[`sd${i}`].execId, 'cbRestartOne', { timeoutMs: MAX_WAIT_FALLBACK_MS });
+			add(row, pass, `${down2}; ${delivered.length} callbacks during the shutdown: ${seen.join(' · ')}`);
+		}
+
+		// ================================================================ after Max Wait
+		// nothing resumes these any more: n8n ends the wait itself 2 min after Max Wait
+		{
+			const row = result('n8n restarts while an execution waits; the job ends while n8n is down and its callback is lost for good (Max Wait 30 s)', 'callback', 'n8n ends the wait (2 min after Max Wait): the item carries its job id and a note to use Get Video', 3);
+			const job = jobOf(prompts.r3);
+			const r = await ctx.finish(started.r3.execId, 'cbRestartOne', { t0: started.r3.t, timeoutMs: MAX_WAIT_FALLBACK_MS });
+			const j = r.items[0]?.json || {};
+			add(row, r.status === 'success' && j.jobId === job.jobId && /Get Video/.test(j.error ?? '') && r.reports.length === 1, `execution ${r.status} after ${r.seconds.toFixed(0)} s: ${JSON.stringify({ jobId: short(j.jobId), status: j.status, error: (j.error ?? '').slice(0, 90) })}`);
+		}
+		{
+			const row = result('n8n restarts in the middle of a batch larger than Max Jobs in Flight (3 items, 1 in flight, Max Wait 30 s); item 0\'s callback comes after the restart', 'callback', 'no item is submitted twice; item 0 carries its job id; items 1-2 (never sent) have no job id and say they were not sent before the pause and not sent again', 4);
+			const jobs = prompts.r4.map(jobOf);
+			const r = await ctx.finish(started.r4.execId, 'cbRestartOne', { t0: started.r4.t, timeoutMs: MAX_WAIT_FALLBACK_MS });
+			const once = prompts.r4.every((prompt) => ctx.submissionsFor(prompt) <= 1);
+			const j = r.items.map((item) => item.json || {});
+			const notSent = (x) => x && !x.jobId && /^(NOT_SUBMITTED|UNKNOWN)$/.test(x.status ?? '') && typeof x.error === 'string' && /not sent again/.test(x.error) && !/goes on at TTAPI/.test(x.error);
+			const pass = r.status === 'success' && r.items.length === 3 && once && j[0]?.jobId === jobs[0]?.jobId && !jobs[1] && !jobs[2] && notSent(j[1]) && notSent(j[2]);
+			add(row, pass, `item 0's callback after the restart → HTTP ${r4Late}; execution ${r.status} after ${r.seconds.toFixed(0)} s; jobs per item ${prompts.r4.map((x) => ctx.submissionsFor(x)).join('/')}; items: ${j.map((x, i) => JSON.stringify({ jobId: short(x.jobId), status: x.status, error: (x.error ?? '').slice(0, i ? 150 : 50) })).join(' · ')}`);
+		}
+		{
+			const row = result('n8n restarts in the middle of a batch larger than Max Jobs in Flight (3 items, 1 in flight, Max Wait 30 s); item 1 was submitted after the pause, before the restart', 'callback', 'no item is submitted twice; every item that has a job carries its job id (item 1 too); item 2 says it was not submitted', 5);
+			const jobs = prompts.r4b.map(jobOf);
+			const r = await ctx.finish(started.r4b.execId, 'cbRestartOne', { t0: started.r4b.t, timeoutMs: MAX_WAIT_FALLBACK_MS });
+			const once = prompts.r4b.every((prompt) => ctx.submissionsFor(prompt) <= 1);
+			const j = r.items.map((item) => item.json || {});
+			const carries = [0, 1].every((i) => jobs[i] && j[i] && j[i].jobId === jobs[i].jobId);
+			const pass = r.status === 'success' && r.items.length === 3 && once && carries && !jobs[2] && j[2] && !j[2].jobId;
+			add(row, pass, `execution ${r.status} after ${r.seconds.toFixed(0)} s; jobs per item ${prompts.r4b.map((x) => ctx.submissionsFor(x)).join('/')}; item 1's job ${short(jobs[1]?.jobId)} (callbacks answered ${jobs[1] ? callbacksOf(ctx, jobs[1].jobId) : '-'}); items: ${j.map((x) => JSON.stringify({ jobId: short(x.jobId), status: x.status, error: (x.error ?? '').slice(0, 60) })).join(' · ')}`);
+		}
+	} catch (error) {
+		add(result('restart phase', '-', 'the phase runs', 20), false, `threw: ${(error.stack || String(error)).split('\n').slice(0, 3).join(' ')}`);
+		if (!ctx.n8n.running) await ctx.n8n.start().catch(() => undefined);
+	}
+	return only ? out.filter((r) => only.test(`${r.group} ${r.fault} ${r.mode}`) || only.test('7 ')) : out;
+}
+
+module.exports = { phase, rowNames: ROW_NAMES };
