@@ -13,8 +13,11 @@ import {
 import { finishBatch } from '../../nodes/SoraGenerate/actions/generateVideo/callback/finishBatch';
 import {
 	forgetBatch,
+	hasResumed,
 	liveBatch,
+	markResumed,
 	rememberBatch,
+	RESUME_SETTLE_MS,
 	withBatchLock,
 } from '../../nodes/SoraGenerate/actions/generateVideo/callback/liveBatches';
 
@@ -248,6 +251,19 @@ describe('liveBatches', () => {
 		expect(liveBatch('cap-1')).toBeDefined();
 		expect(liveBatch('cap-2')).toBeUndefined();
 		for (let index = 0; index <= 501; index++) forgetBatch(`cap-${index}`);
+	});
+
+	it('a resume counts for a moment; a call n8n still routes here later gets the batch back to resume again', () => {
+		const batch = makeBatch([], { executionId: 'resume-1' });
+		rememberBatch(batch);
+		const at = Date.now();
+		markResumed('resume-1', batch);
+		expect(liveBatch('resume-1')).toBeUndefined();
+		expect(hasResumed('resume-1', at + RESUME_SETTLE_MS - 100)).toBe(true); // a duplicate right after
+		// n8n did not take the resume: it still routes callbacks of this execution to webhook().
+		expect(hasResumed('resume-1', at + RESUME_SETTLE_MS + 100)).toBe(false);
+		expect(liveBatch('resume-1')).toBe(batch);
+		forgetBatch('resume-1');
 	});
 });
 

@@ -31,9 +31,13 @@ function isGoodError(item, cause, jobId) {
 }
 
 /** The Sora Trigger's output item of a trigger execution (read from the DB). */
+/** The Sora Trigger's output item of an execution; the Report node reports before n8n saved it, so wait a little. */
 async function triggerItem(ctx, execId) {
-	const execution = await ctx.readExec(execId);
-	return nodeItems(execution, 'Sora Trigger')[0];
+	for (let tries = 0; ; tries++) {
+		const item = nodeItems(await ctx.readExec(execId), 'Sora Trigger')[0];
+		if (item || tries >= 20) return item;
+		await ctx.sleep(250);
+	}
 }
 
 function faultHits(sim, id) {

@@ -81,6 +81,8 @@ async function resume(context: IWebhookFunctions, batch: CallbackBatch): Promise
 		cancelAnswer();
 		// finishBatch threw (a FAILED job fails the node): the batch is over, the callback handled.
 		if (!items) answerNow();
+		// From now on n8n takes over; if it does not, a later call gets the batch back (hasResumed).
+		markResumed(batch.executionId, batch);
 	}
 	if (response.headersSent) return { noWebhookResponse: true, workflowData: [items] };
 	return { webhookResponse: RESUMED, workflowData: [items] };
@@ -149,6 +151,8 @@ export async function handleCallback(this: IWebhookFunctions): Promise<IWebhookR
 			// n8n may still show the execution as waiting for a moment after we resumed it.
 			if (hasResumed(executionId)) return answer(this, 200, { received: true, duplicate: true });
 			const batch = currentBatch(this, stored, secret);
+			// A resume n8n did not take (see hasResumed) is done again by whichever call comes next.
+			if (isBatchDone(batch)) return await resume(this, batch);
 			const item = batch.items[index];
 			if (item.phase === 'done' || item.phase === 'failed') return answer(this, 200, { received: true, duplicate: true });
 			if (item.jobId ? item.jobId !== jobId : item.phase !== 'unaccounted') {

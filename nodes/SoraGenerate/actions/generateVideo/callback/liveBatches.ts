@@ -10,7 +10,13 @@ const MAX_LIVE_BATCHES = 500;
 const live = new Map<string, CallbackBatch>();
 const locks = new Map<string, Promise<unknown>>();
 /** Executions this process has resumed: a late duplicate or safety check must not resume again. */
-const resumed = new Set<string>();
+const resumed = new Map<string, { at: number; batch?: CallbackBatch }>();
+/**
+ * n8n routes calls to webhook() only while the execution is waiting, and marks it running within
+ * moments of our resume. A call routed here longer after that means n8n did not take the resume
+ * (it failed to restart the execution, e.g. just after its own restart): resume again then.
+ */
+export const RESUME_SETTLE_MS = 1500;
 /** Executions this process runs a background watch for: one each. */
 const watched = new Set<string>();
 
@@ -24,14 +30,21 @@ export function rememberBatch(batch: CallbackBatch): void {
 	while (live.size > MAX_LIVE_BATCHES) live.delete(live.keys().next().value as string);
 }
 
-export function markResumed(executionId: string): void {
+export function markResumed(executionId: string, batch?: CallbackBatch): void {
 	live.delete(executionId);
-	resumed.add(executionId);
-	while (resumed.size > MAX_LIVE_BATCHES) resumed.delete(resumed.values().next().value as string);
+	resumed.delete(executionId);
+	resumed.set(executionId, { at: Date.now(), batch });
+	while (resumed.size > MAX_LIVE_BATCHES) resumed.delete(resumed.keys().next().value as string);
 }
 
-export function hasResumed(executionId: string): boolean {
-	return resumed.has(executionId);
+/** Whether this process resumed the execution just now; an old resume that did not take is undone. */
+export function hasResumed(executionId: string, now = Date.now()): boolean {
+	const mark = resumed.get(executionId);
+	if (!mark) return false;
+	if (now - mark.at < RESUME_SETTLE_MS) return true;
+	resumed.delete(executionId);
+	if (mark.batch) rememberBatch(mark.batch);
+	return false;
 }
 
 /** True the first time for an execution: the caller starts its watch. */
