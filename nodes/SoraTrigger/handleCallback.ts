@@ -1,12 +1,12 @@
 import type { IDataObject, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
-import { runLater } from '../shared/backoff';
 import { TTAPI_CREDENTIAL_TYPE } from '../shared/constants';
 import { downloadVideo } from '../shared/download';
 import type { SoraJobResult } from '../shared/normalise';
 import { normaliseJobResult } from '../shared/normalise';
 import { fetchJob } from '../shared/soraApi';
 import { createTtApiClient } from '../shared/transport';
+import { answerWithin, TTAPI_ANSWER_WITHIN_MS } from '../shared/webhookAnswer';
 import type { CallbackRefusal, EventFilter, TriggerEvent } from './callbackRequest';
 import {
 	REFUSAL,
@@ -37,7 +37,7 @@ export const RECEIVED = { received: true } as const;
  * measured that trade: with half a second, a busy shutting-down n8n dropped callbacks we had
  * answered; n8n's own Webhook node dropped none.
  */
-export const ANSWER_WITHIN_MS = 5000;
+export const ANSWER_WITHIN_MS = TTAPI_ANSWER_WITHIN_MS;
 
 interface ResponseLike {
 	headersSent?: boolean;
@@ -139,19 +139,25 @@ export async function handleCallback(this: IWebhookFunctions): Promise<IWebhookR
 
 	const settings = readSettings(this);
 	const dedupe = createDedupe(this);
+	/** Claims the key, or answers for a call that must start nothing: 409 while another handles it. */
+	const claimOrAnswer = (key: string): IWebhookResponseData | undefined => {
+		const claim = dedupe.claim(key);
+		if (claim === 'claimed') return undefined;
+		return claim === 'busy' ? refuse(REFUSAL.busy) : nothingStarts();
+	};
 	const { jobId } = parsed;
 	let claimed: string | undefined;
 	if (eventForStatus(parsed.status) !== 'running') {
 		claimed = dedupeKey(jobId, parsed.status);
-		const claim = dedupe.claim(claimed);
-		if (claim !== 'claimed') return claim === 'busy' ? refuse(REFUSAL.busy) : nothingStarts();
+		const notClaimed = claimOrAnswer(claimed);
+		if (notClaimed) return notClaimed;
 	}
 
 	// Best case, n8n answers once it has started the execution (2.x does that only after the
 	// execution is registered, so a 200 never stands for a callback that was dropped, e.g. during a
 	// shutdown). But TTAPI must not wait long for the lookup and the download: past the budget we
 	// answer ourselves and carry on.
-	const cancelAnswer = runLater(ANSWER_WITHIN_MS, () => answer(200, RECEIVED));
+	const reply = answerWithin(response, RECEIVED, ANSWER_WITHIN_MS);
 
 	try {
 		let record = parsed.record;
@@ -182,8 +188,8 @@ export async function handleCallback(this: IWebhookFunctions): Promise<IWebhookR
 		if (key !== claimed) {
 			dedupe.release(claimed);
 			claimed = undefined;
-			const claim = dedupe.claim(key);
-			if (claim !== 'claimed') return claim === 'busy' ? refuse(REFUSAL.busy) : nothingStarts();
+			const notClaimed = claimOrAnswer(key);
+			if (notClaimed) return notClaimed;
 			claimed = key;
 		}
 		if (!eventPasses(settings.events, event)) {
@@ -193,19 +199,16 @@ export async function handleCallback(this: IWebhookFunctions): Promise<IWebhookR
 
 		const item = await outputItem(this, result, event, { verified, verifyError }, settings);
 		dedupe.done(key);
-		cancelAnswer();
-		// The timer may have fired while we worked: then n8n must not answer a second time.
-		if (response.headersSent) return { noWebhookResponse: true, workflowData: [[item]] };
-		return { webhookResponse: RECEIVED, workflowData: [[item]] };
+		return reply.start([[item]]);
 	} catch (error) {
 		// Not expected (every known failure becomes part of the item). Throwing would make n8n
 		// answer 500 and TTAPI resend a callback we could not handle either: answer and log.
-		answer(200, RECEIVED);
+		reply.answerNow();
 		dedupe.release(claimed);
 		this.logger.error(`Sora Trigger could not handle the callback for job ${jobId}: ${(error as Error).message}`);
 		return nothing;
 	} finally {
-		cancelAnswer();
+		reply.cancel();
 	}
 }
 

@@ -1,13 +1,13 @@
 import type { IDataObject, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { runLater } from '../../../../shared/backoff';
 import { CALLBACK_TOKEN_PARAM } from '../../../../shared/callbackAuth';
 import { TTAPI_CREDENTIAL_TYPE } from '../../../../shared/constants';
 import { isTtapiJobRecord } from '../../../../shared/normalise';
 import { SoraJobError } from '../../../../shared/jobError';
 import { fetchJob, readJobId } from '../../../../shared/soraApi';
 import { createTtApiClient, TtApiTransportError } from '../../../../shared/transport';
+import { answerWithin } from '../../../../shared/webhookAnswer';
 import { recordJobRecord, refreshInFlight, submitAvailable } from './batchProgress';
 import type { CallbackBatch } from './callbackBatch';
 import { adoptStoredBatch, BATCH_KEY, isBatchDone, isCallbackBatch } from './callbackBatch';
@@ -24,8 +24,6 @@ import { hasResumed, liveBatch, markResumed, rememberBatch, withBatchLock } from
 import { watchAdoptedBatch } from './watchBatch';
 
 const RESUMED = { received: true, resumed: true };
-/** How long TTAPI may wait while the videos of a finished batch download (see resume()). */
-const RESUME_ANSWER_WITHIN_MS = 5000;
 
 function answer(context: IWebhookFunctions, status: number, body: IDataObject): IWebhookResponseData {
 	context.getResponseObject().status(status).json(body);
@@ -68,24 +66,18 @@ async function resumeIfDone(context: IWebhookFunctions, batch: CallbackBatch): P
  * from us: it must not time out waiting for the downloads.
  */
 async function resume(context: IWebhookFunctions, batch: CallbackBatch): Promise<IWebhookResponseData> {
-	markResumed(batch.executionId);
-	const response = context.getResponseObject();
-	const answerNow = () => {
-		if (!response.headersSent) response.status(200).json(RESUMED);
-	};
-	const cancelAnswer = runLater(RESUME_ANSWER_WITHIN_MS, answerNow);
+	const reply = answerWithin(context.getResponseObject(), RESUMED);
 	let items: INodeExecutionData[] | undefined;
 	try {
 		items = await finishBatch(context, batch);
 	} finally {
-		cancelAnswer();
+		reply.cancel();
 		// finishBatch threw (a FAILED job fails the node): the batch is over, the callback handled.
-		if (!items) answerNow();
+		if (!items) reply.answerNow();
 		// From now on n8n takes over; if it does not, a later call gets the batch back (hasResumed).
 		markResumed(batch.executionId, batch);
 	}
-	if (response.headersSent) return { noWebhookResponse: true, workflowData: [items] };
-	return { webhookResponse: RESUMED, workflowData: [items] };
+	return reply.start([items]);
 }
 
 /**

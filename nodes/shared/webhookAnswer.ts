@@ -1,0 +1,35 @@
+import type { IDataObject, INodeExecutionData, IWebhookResponseData } from 'n8n-workflow';
+
+import { runLater } from './backoff';
+
+/** How long TTAPI may wait for an answer to its callback while the node looks up and downloads. */
+export const TTAPI_ANSWER_WITHIN_MS = 5000;
+
+interface ResponseLike {
+	headersSent?: boolean;
+	status(code: number): ResponseLike;
+	json(body: unknown): unknown;
+}
+
+/**
+ * Lets n8n answer a callback once it has started (or resumed) the execution, so a 200 never
+ * stands for an execution n8n then dropped, e.g. in a shutdown (n8n 2.x answers only after it
+ * registered the execution). If the work takes longer than `withinMs`, answers `body` itself.
+ */
+export function answerWithin(response: ResponseLike, body: IDataObject, withinMs = TTAPI_ANSWER_WITHIN_MS) {
+	const answerNow = () => {
+		if (!response.headersSent) response.status(200).json(body);
+	};
+	const cancel = runLater(withinMs, answerNow);
+	return {
+		/** Answers now; for calls that start nothing. */
+		answerNow,
+		cancel,
+		/** Hands the items to n8n: it answers unless the budget ran out and we answered already. */
+		start(workflowData: INodeExecutionData[][]): IWebhookResponseData {
+			cancel();
+			if (response.headersSent) return { noWebhookResponse: true, workflowData };
+			return { webhookResponse: body, workflowData };
+		},
+	};
+}
