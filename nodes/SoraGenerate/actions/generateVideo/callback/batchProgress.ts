@@ -52,7 +52,6 @@ export async function submitAvailable(
 	secret: string,
 	{ waitWhenIdle, signal }: SubmitOptions,
 ): Promise<void> {
-	let refusals = 0;
 	let notSentRetries = 0;
 	for (;;) {
 		const index = batch.items.findIndex((item) => item.phase === 'pending');
@@ -70,7 +69,6 @@ export async function submitAvailable(
 			item.jobId = attempt.jobId;
 			item.lastStatus = 'SUBMITTED';
 			delete item.request;
-			refusals = 0;
 			notSentRetries = 0;
 			continue;
 		}
@@ -80,10 +78,9 @@ export async function submitAvailable(
 		if ('notSent' in attempt && notSentRetries++ >= MAX_NOT_SENT_RETRIES) {
 			failItem(batch, index, notSentError(attempt.notSent));
 			notSentRetries = 0;
-			refusals = 0;
 			continue;
 		}
-		const delay = 'queueFull' in attempt ? queueFullRetryDelay() : backoffDelay(refusals++, 1000, 15_000);
+		const delay = 'queueFull' in attempt ? queueFullRetryDelay() : backoffDelay(notSentRetries - 1, 1000, 15_000);
 		if (Date.now() + delay > batch.deadline) {
 			failItem(batch, index, new SoraJobError('timeout', `Not submitted before Max Wait passed: ${'queueFull' in attempt ? attempt.queueFull : attempt.notSent}; nothing was charged`));
 			continue;
