@@ -15,7 +15,7 @@ import { soraTriggerProperties } from './SoraTrigger.description';
 export class SoraTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Sora Trigger',
-		name: 'soraTrigger',
+		name: 'soraGenerateTrigger',
 		icon: { light: 'file:sora.svg', dark: 'file:sora.dark.svg' },
 		group: ['trigger'],
 		version: 1,

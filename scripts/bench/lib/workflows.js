@@ -6,7 +6,7 @@
 const rt = require('../../n8n/runtime');
 
 const SORA_TYPE = `${rt.NODE_TYPE_PREFIX}.soraGenerate`;
-const TRIGGER_TYPE = `${rt.NODE_TYPE_PREFIX}.soraTrigger`;
+const TRIGGER_TYPE = `${rt.NODE_TYPE_PREFIX}.soraGenerateTrigger`;
 const GENERATE = 'Sora Generate';
 const TRIGGER = 'Sora Trigger';
 

@@ -183,7 +183,7 @@ function triggerWorkflow(key, cred, sinkUrl) {
 	const trigger = {
 		id: uuidFrom(`trigger-${key}`),
 		name: 'Sora Trigger',
-		type: `${rt.PACKAGE_NAME}.soraTrigger`,
+		type: `${rt.PACKAGE_NAME}.soraGenerateTrigger`,
 		webhookId: uuidFrom(`trigger-${key}-hook`),
 		parameters: { path, events: 'both', verifyWithFetch: true, downloadVideo: true },
 		credentials: { ttApi: { id: cred.id, name: cred.name } },

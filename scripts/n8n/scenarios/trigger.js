@@ -52,7 +52,7 @@ function triggerWorkflow({ name, credential, triggerPath, webhookId }) {
 			{
 				id: 'a3c1f0de-0001-4000-8000-00000000000' + (triggerPath === PATH_OK ? '1' : '3'),
 				name: TRIGGER_NAME,
-				type: `${rt.PACKAGE_NAME}.soraTrigger`,
+				type: `${rt.PACKAGE_NAME}.soraGenerateTrigger`,
 				typeVersion: 1,
 				position: [0, 0],
 				webhookId,
