@@ -12,7 +12,9 @@ import { assertReadyForCallbacks } from './activation';
 import { handleCallback } from './handleCallback';
 import { soraTriggerProperties } from './SoraTrigger.description';
 
-export class SoraTrigger implements INodeType {
+// The class and file are named after the type name (soraGenerateTrigger), as n8n's loader and
+// lint rules require; users see the display name, Sora Trigger.
+export class SoraGenerateTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Sora Trigger',
 		name: 'soraGenerateTrigger',
