@@ -8,7 +8,6 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { testTtApiCredential } from '../shared/credentialTest';
 import { generateVideoDescription } from './actions/generateVideo/generateVideo.description';
 import { getVideoDescription } from './actions/getVideo/getVideo.description';
 import { handleCallback } from './actions/generateVideo/callback/handleCallback';
@@ -30,7 +29,7 @@ export class SoraGenerate implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'ttApi', required: true, testedBy: 'testTtApiCredential' }],
+		credentials: [{ name: 'ttApi', required: true }],
 		// Wait for Callback: TTAPI's hookUrl is this execution's resume URL, answered by webhook().
 		webhooks: [
 			{
@@ -68,10 +67,6 @@ export class SoraGenerate implements INodeType {
 			...generateVideoDescription,
 			...getVideoDescription,
 		],
-	};
-
-	methods = {
-		credentialTest: { testTtApiCredential },
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

@@ -7,7 +7,6 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { testTtApiCredential } from '../shared/credentialTest';
 import { assertReadyForCallbacks } from './activation';
 import { handleCallback } from './handleCallback';
 import { soraTriggerProperties } from './SoraTrigger.description';
@@ -26,7 +25,7 @@ export class SoraGenerateTrigger implements INodeType {
 		defaults: { name: 'Sora Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'ttApi', required: true, testedBy: 'testTtApiCredential' }],
+		credentials: [{ name: 'ttApi', required: true }],
 		webhooks: [
 			{
 				name: 'default',
@@ -39,10 +38,6 @@ export class SoraGenerateTrigger implements INodeType {
 			},
 		],
 		properties: soraTriggerProperties,
-	};
-
-	methods = {
-		credentialTest: { testTtApiCredential },
 	};
 
 	// Nothing is registered at TTAPI: each job carries its callback URL. Activation only checks

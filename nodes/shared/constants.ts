@@ -20,7 +20,6 @@ export const SUBMITTED_STATUS = 'SUBMITTED';
 export const TTAPI_PATHS = {
 	generations: '/sora/generations',
 	fetch: '/sora/fetch',
-	accountInfo: '/midjourney/v1/info',
 } as const;
 
 export const SUBMIT_TIMEOUT_MS = 60_000;
