@@ -73,20 +73,44 @@ export class TtApi implements ICredentialType {
 		},
 	};
 
+	// n8n runs this request when you click Test (a credential's own test wins over any node's test
+	// function, on both lines) and shows fixed texts only: "Connection successful!", the first rule
+	// below that matches, or a network error. HTTP errors are let through to the rules, because only
+	// n8n 2.x looks at the status code of a failed request (1.x would show its own generic text).
 	test: ICredentialTestRequest = {
 		request: {
 			baseURL:
-				'={{ $credentials.baseUrl === "custom" ? $credentials.customBaseUrl.replace(/\\/+$/, "") : $credentials.baseUrl }}',
+				'={{ $credentials.baseUrl === "custom" ? $credentials.customBaseUrl.trim().replace(/\\/+$/, "") : $credentials.baseUrl }}',
 			url: '/midjourney/v1/info',
 			method: 'GET',
+			ignoreHttpStatusErrors: true,
 		},
 		rules: [
+			{
+				// TTAPI's documented answer to a wrong key (HTTP 401), word for word.
+				type: 'responseSuccessBody',
+				properties: {
+					key: 'message',
+					value: 'Wrong TT-API-KEY or email is not activated.',
+					message: 'TTAPI refused the API key: Wrong TT-API-KEY or email is not activated.',
+				},
+			},
 			{
 				type: 'responseSuccessBody',
 				properties: {
 					key: 'status',
 					value: 'FAILED',
-					message: 'TTAPI refused the API key: check that it is correct and that your TTAPI email is activated',
+					message: 'TTAPI refused the account request: check the API Key, and that the email of your TTAPI account is activated',
+				},
+			},
+			{
+				// Not TTAPI at all (an HTML page, another API, a proxy answering 404): no "status" field.
+				type: 'responseSuccessBody',
+				properties: {
+					key: 'status',
+					value: undefined,
+					message:
+						'The Base URL answered, but not as TTAPI does: is it https://api.ttapi.io, https://api.ttapi.org, or a proxy that passes /midjourney/v1/info on?',
 				},
 			},
 		],

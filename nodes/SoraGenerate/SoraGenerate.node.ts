@@ -1,5 +1,6 @@
 import type {
 	IExecuteFunctions,
+	IHookFunctions,
 	INodeExecutionData,
 	INodeType,
 	INodeTypeDescription,
@@ -8,15 +9,11 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { testTtApiCredential } from '../shared/credentialTest';
 import { generateVideoDescription } from './actions/generateVideo/generateVideo.description';
 import { getVideoDescription } from './actions/getVideo/getVideo.description';
 import { handleCallback } from './actions/generateVideo/callback/handleCallback';
 import { route } from './actions/router';
 
-// The lint rule takes any node with webhooks for a trigger. Ours is a restart webhook (Wait for
-// Callback): n8n never registers it anywhere, so there are no webhookMethods to write.
-// eslint-disable-next-line @n8n/community-nodes/webhook-lifecycle-complete
 export class SoraGenerate implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Sora Generate',
@@ -30,7 +27,7 @@ export class SoraGenerate implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'ttApi', required: true, testedBy: 'testTtApiCredential' }],
+		credentials: [{ name: 'ttApi', required: true }],
 		// Wait for Callback: TTAPI's hookUrl is this execution's resume URL, answered by webhook().
 		webhooks: [
 			{
@@ -70,8 +67,21 @@ export class SoraGenerate implements INodeType {
 		],
 	};
 
-	methods = {
-		credentialTest: { testTtApiCredential },
+	// Wait for Callback's webhook is a restart webhook: TTAPI gets its URL with each job (hookUrl),
+	// so there is nothing to register, check or remove at TTAPI. n8n itself never calls these for
+	// restart webhooks (it skips them when it activates workflows, on both lines); they say so.
+	webhookMethods = {
+		default: {
+			async checkExists(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+			async create(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+			async delete(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+		},
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

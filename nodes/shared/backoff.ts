@@ -22,12 +22,9 @@ export function throwIfCancelled(signal?: AbortSignal): void {
 export async function pause(ms: number, signal?: AbortSignal): Promise<void> {
 	throwIfCancelled(signal);
 	if (sleepWithAbort) {
-		try {
-			await sleepWithAbort(ms, signal);
-		} catch (error) {
-			if (signal?.aborted) throw new CancelledError();
-			throw error;
-		}
+		// It rejects only when the signal aborts (with n8n's own cancellation error): we say so our way.
+		await sleepWithAbort(ms, signal).catch(() => undefined);
+		throwIfCancelled(signal);
 		return;
 	}
 	let left = ms;

@@ -1,7 +1,6 @@
 export const TTAPI_CREDENTIAL_TYPE = 'ttApi';
 
 export const SORA_MODELS = ['sora-2', 'sora-2-pro'] as const;
-export type SoraModel = (typeof SORA_MODELS)[number];
 
 /** TTAPI job states. Anything else is unknown and must end the wait with an error. */
 export const JOB_STATUS = {
@@ -20,7 +19,6 @@ export const SUBMITTED_STATUS = 'SUBMITTED';
 export const TTAPI_PATHS = {
 	generations: '/sora/generations',
 	fetch: '/sora/fetch',
-	accountInfo: '/midjourney/v1/info',
 } as const;
 
 export const SUBMIT_TIMEOUT_MS = 60_000;

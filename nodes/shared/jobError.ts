@@ -3,7 +3,6 @@
  * job, so that no item leaves the node without its job id.
  */
 export type JobErrorKind =
-	| 'invalid-input'
 	| 'unauthorized'
 	| 'rejected'
 	| 'uncertain-submit'

@@ -3,7 +3,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { backoffDelay, pause } from './backoff';
 import { FETCH_TIMEOUT_MS, SUBMIT_TIMEOUT_MS, TTAPI_PATHS } from './constants';
 import { SoraJobError, unauthorizedError } from './jobError';
-import type { TtApiClient, TtApiResponse } from './transport';
+import type { TtApiClient, TtApiRequest, TtApiResponse } from './transport';
 import { TtApiTransportError } from './transport';
 
 /** What became of one POST /sora/generations, in the terms the money rule needs. */
@@ -32,23 +32,36 @@ export function readJobId(body: IDataObject | undefined): string | undefined {
 	return typeof id === 'string' && id ? id : undefined;
 }
 
+/**
+ * Sends one request; a request that got no HTTP answer comes back as its TtApiTransportError, for
+ * the caller to judge (the money rule). Cancellation, and anything that is not a transport failure,
+ * propagate: the node's boundary turns them into n8n's errors.
+ */
+async function sendOrTransportError(client: TtApiClient, request: TtApiRequest): Promise<TtApiResponse | TtApiTransportError> {
+	let failure: unknown;
+	try {
+		return await client.send(request);
+	} catch (error) {
+		failure = error;
+	}
+	if (failure instanceof TtApiTransportError && !failure.cancelled) return failure;
+	throw failure;
+}
+
 export async function submitGeneration(
 	client: TtApiClient,
 	body: IDataObject,
 ): Promise<SubmitOutcome> {
-	let response: TtApiResponse;
-	try {
-		response = await client.send({
-			method: 'POST',
-			path: TTAPI_PATHS.generations,
-			body,
-			timeoutMs: SUBMIT_TIMEOUT_MS,
-		});
-	} catch (error) {
-		if (!(error instanceof TtApiTransportError) || error.cancelled) throw error;
-		return error.mayHaveReachedTtapi
-			? { kind: 'uncertain', message: error.message }
-			: { kind: 'not-sent', message: error.message };
+	const response = await sendOrTransportError(client, {
+		method: 'POST',
+		path: TTAPI_PATHS.generations,
+		body,
+		timeoutMs: SUBMIT_TIMEOUT_MS,
+	});
+	if (response instanceof TtApiTransportError) {
+		return response.mayHaveReachedTtapi
+			? { kind: 'uncertain', message: response.message }
+			: { kind: 'not-sent', message: response.message };
 	}
 	return classifySubmitResponse(response);
 }
@@ -95,17 +108,14 @@ export async function fetchJob(
 	let lastProblem = '';
 	for (let attempt = 0; attempt < maxAttempts; attempt++) {
 		if (attempt > 0) await pause(backoffDelay(attempt - 1, backoffBaseMs), signal);
-		let response: TtApiResponse;
-		try {
-			response = await client.send({
-				method: 'GET',
-				path: TTAPI_PATHS.fetch,
-				qs: { jobId },
-				timeoutMs: FETCH_TIMEOUT_MS,
-			});
-		} catch (error) {
-			if (!(error instanceof TtApiTransportError) || error.cancelled) throw error;
-			lastProblem = error.message;
+		const response = await sendOrTransportError(client, {
+			method: 'GET',
+			path: TTAPI_PATHS.fetch,
+			qs: { jobId },
+			timeoutMs: FETCH_TIMEOUT_MS,
+		});
+		if (response instanceof TtApiTransportError) {
+			lastProblem = response.message;
 			continue;
 		}
 		const { statusCode, body } = response;

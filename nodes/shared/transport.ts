@@ -5,6 +5,7 @@ import type {
 	IN8nHttpFullResponse,
 	IWebhookFunctions,
 } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import { TTAPI_CREDENTIAL_TYPE } from './constants';
 import { readTtApiCredentials } from './credentials';
@@ -35,7 +36,6 @@ export interface TtApiResponse {
 export class TtApiTransportError extends Error {
 	constructor(
 		message: string,
-		readonly code: string,
 		readonly mayHaveReachedTtapi: boolean,
 		readonly cancelled: boolean,
 	) {
@@ -59,15 +59,15 @@ const NEVER_SENT_CODES = new Set([
 ]);
 
 export interface TtApiClient {
-	readonly baseUrl: string;
 	send(request: TtApiRequest): Promise<TtApiResponse>;
 }
 
 /** The one way node code talks to TTAPI: n8n's own request helper with the credential's header. */
 export async function createTtApiClient(context: TtApiContext): Promise<TtApiClient> {
-	const { baseUrl } = readTtApiCredentials(await context.getCredentials(TTAPI_CREDENTIAL_TYPE));
+	const credentials = readTtApiCredentials(await context.getCredentials(TTAPI_CREDENTIAL_TYPE));
+	if ('problem' in credentials) throw new NodeOperationError(context.getNode(), credentials.problem);
+	const { baseUrl } = credentials;
 	return {
-		baseUrl,
 		send: async (request) => await sendToTtapi(context, baseUrl, request),
 	};
 }
@@ -134,7 +134,7 @@ function describeTransportError(error: unknown, baseUrl: string): TtApiTransport
 	const code = findErrorCode(error);
 	const cancelled =
 		code === 'ERR_CANCELED' || (error as { name?: string })?.name === 'ManualExecutionCancelledError';
-	if (cancelled) return new TtApiTransportError('The execution was cancelled', code, true, true);
+	if (cancelled) return new TtApiTransportError('The execution was cancelled', true, true);
 	const neverSent = NEVER_SENT_CODES.has(code);
 	const timedOut = code === 'ECONNABORTED' || code === 'ETIMEDOUT';
 	const what = neverSent
@@ -142,5 +142,5 @@ function describeTransportError(error: unknown, baseUrl: string): TtApiTransport
 		: timedOut
 			? `TTAPI at ${baseUrl} did not answer in time`
 			: `The connection to TTAPI at ${baseUrl} failed`;
-	return new TtApiTransportError(`${what} (${code})`, code, !neverSent, false);
+	return new TtApiTransportError(`${what} (${code})`, !neverSent, false);
 }

@@ -8,6 +8,7 @@ const path = require('node:path');
 
 const SUITES = [
 	['smoke (package loads, Poll mode end to end)', 'smoke.js'],
+	['credential Test button (POST /rest/credentials/test)', 'scenarios/credential.js'],
 	['Sora Trigger scenarios', 'scenarios/trigger.js'],
 	['Wait for Callback / Auto scenarios', 'scenarios/callback.js'],
 	['example workflows (examples/*.json)', 'scenarios/examples.js'],

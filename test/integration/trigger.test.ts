@@ -9,9 +9,9 @@ import type { IDataObject, NodeParameterValueType } from 'n8n-workflow';
 
 import { TtApi } from '../../credentials/TtApi.credentials';
 import { CALLBACK_TOKEN_PARAM, callbackToken } from '../../nodes/shared/callbackAuth';
-import { processMemory } from '../../nodes/SoraTrigger/dedupe';
-import { ANSWER_WITHIN_MS, RECEIVED } from '../../nodes/SoraTrigger/handleCallback';
-import { SoraTrigger } from '../../nodes/SoraTrigger/SoraTrigger.node';
+import { processMemory } from '../../nodes/SoraGenerateTrigger/dedupe';
+import { ANSWER_WITHIN_MS, RECEIVED } from '../../nodes/SoraGenerateTrigger/handleCallback';
+import { SoraGenerateTrigger as SoraTrigger } from '../../nodes/SoraGenerateTrigger/SoraGenerateTrigger.node';
 import { readBinary } from '../harness';
 import { ensureEnvironment } from '../harness/environment';
 import {

@@ -6,7 +6,6 @@ import type { TtApiClient, TtApiResponse } from '../../nodes/shared/transport';
 function queueFullClient(refusals: number) {
 	const sentAt: number[] = [];
 	const client = {
-		baseUrl: 'http://ttapi.test',
 		async send(): Promise<TtApiResponse> {
 			sentAt.push(Date.now());
 			if (sentAt.length <= refusals) return { statusCode: 429, body: { status: 'FAILED', message: 'queue is full' } };

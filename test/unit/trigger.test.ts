@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { CALLBACK_TOKEN_PARAM, callbackToken } from '../../nodes/shared/callbackAuth';
-import { pathProblem } from '../../nodes/SoraTrigger/activation';
+import { pathProblem } from '../../nodes/SoraGenerateTrigger/activation';
 import {
 	REFUSAL,
 	eventForStatus,
@@ -9,16 +9,16 @@ import {
 	hasValidToken,
 	parseCallbackBody,
 	readCallbackSecret,
-} from '../../nodes/SoraTrigger/callbackRequest';
+} from '../../nodes/SoraGenerateTrigger/callbackRequest';
 import {
 	CallbackMemory,
 	dedupeKey,
 	rememberInStaticData,
 	scopedKey,
 	seenInStaticData,
-} from '../../nodes/SoraTrigger/dedupe';
-import { unknownJobMessage } from '../../nodes/SoraTrigger/handleCallback';
-import { SoraTrigger } from '../../nodes/SoraTrigger/SoraTrigger.node';
+} from '../../nodes/SoraGenerateTrigger/dedupe';
+import { unknownJobMessage } from '../../nodes/SoraGenerateTrigger/handleCallback';
+import { SoraGenerateTrigger as SoraTrigger } from '../../nodes/SoraGenerateTrigger/SoraGenerateTrigger.node';
 
 describe('Sora Trigger description', () => {
 	const { description } = new SoraTrigger();

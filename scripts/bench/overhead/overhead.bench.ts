@@ -27,7 +27,6 @@ function timedClients() {
 	jest.spyOn(transport, 'createTtApiClient').mockImplementation(async (context) => {
 		const client = await original(context);
 		return {
-			baseUrl: client.baseUrl,
 			send: async (request) => {
 				const started = performance.now();
 				try {

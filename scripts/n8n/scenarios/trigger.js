@@ -40,7 +40,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 function loadBuiltPackage() {
 	const dist = path.join(repoRoot, 'dist', 'nodes');
-	const node = path.join(dist, 'SoraTrigger', 'SoraTrigger.node.js');
+	const node = path.join(dist, 'SoraGenerateTrigger', 'SoraGenerateTrigger.node.js');
 	if (!fs.existsSync(node)) throw new Error(`${node} is missing: run \`npm run build\` first`);
 	return require(path.join(dist, 'shared', 'callbackAuth.js'));
 }

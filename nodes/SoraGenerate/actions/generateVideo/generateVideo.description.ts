@@ -85,7 +85,7 @@ export const generateVideoDescription: INodeProperties[] = [
 		displayName: 'Timeout (Minutes)',
 		name: 'timeoutMinutes',
 		type: 'number',
-		typeOptions: { minValue: 1, numberPrecision: 1 },
+		typeOptions: { minValue: 0.1, numberPrecision: 1 },
 		default: 30,
 		description:
 			"When polling or not waiting: how long one item may take, waiting for a free place in TTAPI's queue plus rendering. On timeout the item's error carries the job ID, so Get Video can fetch it later.",

@@ -1,6 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { SORA_MODELS } from '../../../shared/constants';
+import { parseUrl } from '../../../shared/url';
 
 /** A rule an input value broke, named the way the field is labelled in the node. */
 export class InputError extends Error {
@@ -61,10 +62,8 @@ function requireText(field: string, value: unknown): string {
 
 function requireHttpUrl(field: string, value: unknown): string {
 	const url = requireText(field, value);
-	let parsed: URL;
-	try {
-		parsed = new URL(url);
-	} catch {
+	const parsed = parseUrl(url);
+	if (!parsed) {
 		throw new InputError(field, `"${url.slice(0, 100)}" is not a URL: it must start with http:// or https://`);
 	}
 	if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {

@@ -18,10 +18,32 @@ export interface WaitSettings {
 	binaryPropertyName: string;
 }
 
-function numberAtLeast(context: IExecuteFunctions, name: string, label: string, min: number, fallback: number): number {
-	const value = Number(context.getNodeParameter(name, 0, fallback));
-	if (!Number.isFinite(value) || value < min) {
-		throw new NodeOperationError(context.getNode(), `Invalid "${label}": must be a number of at least ${min}`);
+/**
+ * The number fields' limits. The editor enforces them as the fields' minValue/maxValue (a unit
+ * test keeps the two equal); an expression or imported workflow JSON can hold any number, so the
+ * node checks them again here.
+ */
+export const NUMBER_LIMITS = {
+	pollIntervalSeconds: { min: 1 },
+	timeoutMinutes: { min: 0.1 },
+	maxWaitMinutes: { min: 0.1 },
+	maxJobsInFlight: { min: 1, max: 50 },
+	safetyCheckMinutes: { min: 1 },
+} as const satisfies Record<string, { min: number; max?: number }>;
+
+function readNumber(
+	context: IExecuteFunctions,
+	path: string,
+	label: string,
+	limits: { min: number; max?: number },
+	fallback: number,
+): number {
+	const value = Number(context.getNodeParameter(path, 0, fallback));
+	if (!Number.isFinite(value) || value < limits.min) {
+		throw new NodeOperationError(context.getNode(), `Invalid "${label}": must be a number of at least ${limits.min}`);
+	}
+	if (limits.max !== undefined && value > limits.max) {
+		throw new NodeOperationError(context.getNode(), `Invalid "${label}": must be at most ${limits.max} (got ${value})`);
 	}
 	return value;
 }
@@ -40,12 +62,12 @@ export function readWaitSettings(context: IExecuteFunctions): WaitSettings {
 	}
 	return {
 		waitMode,
-		pollIntervalMs: polls ? numberAtLeast(context, 'pollIntervalSeconds', 'Poll Interval (Seconds)', 1, 15) * 1000 : 0,
-		timeoutMs: callsBack && !polls ? 0 : numberAtLeast(context, 'timeoutMinutes', 'Timeout (Minutes)', 0.1, 30) * 60_000,
-		maxWaitMs: callsBack ? numberAtLeast(context, 'maxWaitMinutes', 'Max Wait (Minutes)', 0.1, 180) * 60_000 : 0,
-		recheckMs: callsBack ? numberAtLeast(context, 'options.safetyCheckMinutes', 'Safety Check Every (Minutes)', 1, 10) * 60_000 : 0,
+		pollIntervalMs: polls ? readNumber(context, 'pollIntervalSeconds', 'Poll Interval (Seconds)', NUMBER_LIMITS.pollIntervalSeconds, 15) * 1000 : 0,
+		timeoutMs: callsBack && !polls ? 0 : readNumber(context, 'timeoutMinutes', 'Timeout (Minutes)', NUMBER_LIMITS.timeoutMinutes, 30) * 60_000,
+		maxWaitMs: callsBack ? readNumber(context, 'maxWaitMinutes', 'Max Wait (Minutes)', NUMBER_LIMITS.maxWaitMinutes, 180) * 60_000 : 0,
+		recheckMs: callsBack ? readNumber(context, 'options.safetyCheckMinutes', 'Safety Check Every (Minutes)', NUMBER_LIMITS.safetyCheckMinutes, 10) * 60_000 : 0,
 		confirmWithFetch: context.getNodeParameter('options.confirmWithFetch', 0, true) as boolean,
-		maxJobsInFlight: Math.floor(numberAtLeast(context, 'maxJobsInFlight', 'Max Jobs in Flight', 1, 5)),
+		maxJobsInFlight: Math.floor(readNumber(context, 'maxJobsInFlight', 'Max Jobs in Flight', NUMBER_LIMITS.maxJobsInFlight, 5)),
 		downloadVideo: waits && (context.getNodeParameter('downloadVideo', 0, true) as boolean),
 		binaryPropertyName,
 	};

@@ -7,12 +7,13 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { testTtApiCredential } from '../shared/credentialTest';
 import { assertReadyForCallbacks } from './activation';
 import { handleCallback } from './handleCallback';
 import { soraTriggerProperties } from './SoraTrigger.description';
 
-export class SoraTrigger implements INodeType {
+// The class and file are named after the type name (soraGenerateTrigger), as n8n's loader and
+// lint rules require; users see the display name, Sora Trigger.
+export class SoraGenerateTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Sora Trigger',
 		name: 'soraGenerateTrigger',
@@ -24,7 +25,7 @@ export class SoraTrigger implements INodeType {
 		defaults: { name: 'Sora Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'ttApi', required: true, testedBy: 'testTtApiCredential' }],
+		credentials: [{ name: 'ttApi', required: true }],
 		webhooks: [
 			{
 				name: 'default',
@@ -37,10 +38,6 @@ export class SoraTrigger implements INodeType {
 			},
 		],
 		properties: soraTriggerProperties,
-	};
-
-	methods = {
-		credentialTest: { testTtApiCredential },
 	};
 
 	// Nothing is registered at TTAPI: each job carries its callback URL. Activation only checks
