@@ -240,8 +240,10 @@ async function credentialTest({ page, shot, editor, add, log }) {
 	// CURRENT n8n behaviour with the declarative `test` (issue 11 item 2): n8n shows its own text, not
 	// TTAPI's message and balance that the README promises. The lead updates these two rows when
 	// the credential-test change (worktree verify) is merged.
-	add('credential Test, wrong key: refused [asserts CURRENT behaviour: n8n shows "Unauthorized"; update at merge of the credential-test change]', /Couldn.t connect/.test(wrong) && /Unauthorized|TT-API-KEY|refused the API key/i.test(wrong), `shown: "${wrong}"`);
-	add('credential Test, base URL where nothing listens: refused [asserts CURRENT behaviour: "ECONNREFUSED"; update at merge]', /Couldn.t connect/.test(dead) && /ECONNREFUSED|Could not connect/i.test(dead), `shown: "${dead}"`);
+	// n8n's own words today: 2.x "Unauthorized" / "ECONNREFUSED", 1.x "Authorization failed - please
+	// check your credentials" / "The service refused the connection - perhaps it is offline".
+	add('credential Test, wrong key: refused [asserts CURRENT behaviour: n8n\'s own "Unauthorized"; update at merge of the credential-test change]', /Couldn.t connect/.test(wrong) && /Unauthorized|Authorization failed/i.test(wrong), `shown: "${wrong}"`);
+	add('credential Test, base URL where nothing listens: refused [asserts CURRENT behaviour: n8n\'s own text; update at merge]', /Couldn.t connect/.test(dead) && /ECONNREFUSED|refused the connection/i.test(dead), `shown: "${dead}"`);
 	await page.keyboard.press('Escape');
 }
 

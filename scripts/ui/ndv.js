@@ -16,7 +16,8 @@ async function openNode(page, name) {
 }
 
 async function closeNode(page) {
-	await page.locator('[data-test-id="ndv-close-button"]').click();
+	// 2.x: a close button; 1.x: "Back to canvas".
+	await page.locator('[data-test-id="ndv-close-button"], [data-test-id="back-to-canvas"]').first().click();
 	await page.locator(NDV).waitFor({ state: 'hidden' });
 }
 
@@ -80,7 +81,8 @@ async function hintOf(page, name) {
 }
 
 const addSelect = (page, placeholder) =>
-	page.locator(`${NDV} [data-test-id="collection-parameter-add"]`).filter({ has: page.locator(`input[placeholder="${placeholder}"]`) });
+	// 2.x marks the "Add …" select with a test id; 1.x only with the class add-option.
+	page.locator(`${NDV} [data-test-id="collection-parameter-add"], ${NDV} .add-option`).filter({ has: page.locator(`input[placeholder="${placeholder}"]`) }).first();
 
 /** What the collection's "Add …" select offers now ([] when it shows nothing more to add). */
 async function collectionChoices(page, placeholder) {
