@@ -373,6 +373,69 @@ describe('prompt markers', () => {
     expect(got).toBe(100 * 1024);
   });
 
+  test("videoKind 'real': a playable clip per job, in the orientation asked; 404 and truncate still apply", async () => {
+    const { VideoMaker } = require('./simulator/video');
+    const tool = new VideoMaker();
+    expect(tool.source()).toMatchObject({ kind: 'real', seconds: 4, text: true }); // npm ci brings ffmpeg
+    sim = await startSimulator({ ...FAST, videoKind: 'real' });
+    expect(sim.videoSource()).toMatchObject({ kind: 'real' });
+    const wide = await submitOk({ model: 'sora-2', prompt: 'a wide shot', orientation: 'landscape' });
+    const tall = await submitOk({ model: 'sora-2-pro', prompt: 'a tall shot' });
+    const cut = await submitOk({ model: 'sora-2', prompt: '[sim:video=truncate]' });
+    const missing = await submitOk({ model: 'sora-2', prompt: '[sim:video=404]' });
+    const [w, t, c, m] = [await waitForEnd(wide), await waitForEnd(tall), await waitForEnd(cut), await waitForEnd(missing)];
+
+    const probe = async (/** @type {string} */ url) => {
+      const res = await fetch(url);
+      const bytes = Buffer.from(await res.arrayBuffer());
+      expect(res.headers.get('content-length')).toBe(String(bytes.length));
+      const file = path.join(require('node:os').tmpdir(), `sim-real-${process.pid}-${Date.now()}.mp4`);
+      require('node:fs').writeFileSync(file, bytes);
+      try {
+        // Decode every frame: a zero-filled payload fails here, a real clip does not.
+        const run = require('node:child_process').spawnSync(tool.tool.ffmpeg, ['-hide_banner', '-v', 'error', '-i', file, '-f', 'null', '-'], { encoding: 'utf8' });
+        const info = require('node:child_process').spawnSync(tool.tool.ffmpeg, ['-hide_banner', '-i', file], { encoding: 'utf8' });
+        return { bytes, decodeErrors: `${run.status} ${run.stderr.trim()}`, header: info.stderr };
+      } finally {
+        require('node:fs').rmSync(file, { force: true });
+      }
+    };
+    const landscape = await probe(w.data.videoUrl);
+    expect(landscape.decodeErrors).toBe('0 ');
+    expect(landscape.header).toMatch(/Duration: 00:00:04\.00/);
+    expect(landscape.header).toMatch(/Video: h264 .* 960x540/);
+    const portrait = await probe(t.data.videoUrl);
+    expect(portrait.decodeErrors).toBe('0 ');
+    expect(portrait.header).toMatch(/Video: h264 .* 540x960/);
+    // The same job gets the same file again (made once).
+    expect((await probe(t.data.videoUrl)).bytes.equals(portrait.bytes)).toBe(true);
+
+    expect((await fetch(m.data.videoUrl)).status).toBe(404);
+    const head = await fetch(c.data.videoUrl, { method: 'HEAD' });
+    const declared = Number(head.headers.get('content-length'));
+    expect(declared).toBeGreaterThan(10_000);
+    const got = await new Promise((resolve) => {
+      let n = 0;
+      http.get(c.data.videoUrl, (res) => {
+        res.on('data', (d) => (n += d.length));
+        res.on('error', () => resolve(n));
+        res.on('aborted', () => resolve(n));
+        res.on('close', () => resolve(n));
+      });
+    });
+    expect(got).toBe(Math.floor(declared / 2));
+  });
+
+  test("videoKind 'sized' (the default) keeps exact sizes; without ffmpeg 'real' falls back to it and says why", async () => {
+    sim = await startSimulator({ ...FAST, videoBytes: 12345 });
+    expect(sim.videoSource()).toMatchObject({ kind: 'sized', bytes: 12345 });
+    const { VideoMaker } = require('./simulator/video');
+    const broken = new VideoMaker();
+    broken.tool = { reason: 'no ffmpeg found (test)' };
+    expect(broken.source()).toEqual({ kind: 'sized', reason: 'no ffmpeg found (test)' });
+    await expect(broken.clip({ jobId: 'x', prompt: 'p', model: 'sora-2' })).rejects.toThrow('cannot make a real video');
+  });
+
   test('[sim:duplicate-callback] sends the callback twice', async () => {
     const rx = await startReceiver();
     try {

@@ -21,7 +21,8 @@ export class SoraGenerateTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{ "On " + ($parameter["events"] === "both" ? "finished" : $parameter["events"]) + " jobs" }}',
-		description: 'Starts the workflow when a TTAPI Sora job sent by Sora Generate finishes',
+		// n8n's node creator shows Sora Generate and this trigger as one app, with this description.
+		description: "Generate videos with TTAPI's Sora 2, and start a workflow when each one finishes",
 		defaults: { name: 'Sora Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],

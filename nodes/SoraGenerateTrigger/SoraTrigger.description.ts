@@ -5,7 +5,7 @@ export const DEFAULT_TRIGGER_PATH = 'ttapi-sora';
 export const soraTriggerProperties: INodeProperties[] = [
 	{
 		displayName:
-			'Copy the Production URL shown above (under "Webhook URLs") into Sora Generate\'s Callback URL, or tell Sora Generate to send callbacks to a Sora Trigger and give it this Path. Sora Generate adds the security token to the URL itself; use the same TTAPI credential (with a Callback Secret) on both nodes, and activate this workflow before submitting jobs.',
+			"To start this workflow from TTAPI's callbacks: in Sora Generate set Wait for Result to Don't Wait and Options → Callback URL to this trigger's Path (e.g. ttapi-sora) or to its Production URL (above, under Webhook URLs, switch from Test URL to Production URL). Sora Generate adds the security token itself. Use the same TTAPI credential, with a Callback Secret, on both nodes, and activate (n8n 1.x) or publish (n8n 2.x) this workflow before submitting jobs.",
 		name: 'notice',
 		type: 'notice',
 		default: '',
@@ -17,9 +17,9 @@ export const soraTriggerProperties: INodeProperties[] = [
 		default: DEFAULT_TRIGGER_PATH,
 		required: true,
 		placeholder: DEFAULT_TRIGGER_PATH,
-		hint: 'Production URL: <your n8n URL>/webhook/<path>. Use a different path for each Sora Trigger.',
+		hint: 'Production URL: your n8n address, then /webhook/, then this path (e.g. https://n8n.example.com/webhook/ttapi-sora). Use a different path for each Sora Trigger.',
 		description:
-			'The last part of the Production URL, without slashes at the ends (e.g. ttapi-sora or sora/batch-1). Sora Generate needs the same path.',
+			"The last part of the Production URL, without slashes at the ends (e.g. ttapi-sora or sora/batch-1). Put the same path (or the whole Production URL) in Sora Generate's Callback URL option.",
 	},
 	{
 		displayName: 'Trigger On',

@@ -2,15 +2,19 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { readJobId } from './soraApi';
 
-/** The one shape every node of this package outputs for a TTAPI Sora job. */
+/**
+ * The one shape every node of this package outputs for a TTAPI Sora job. `message` (TTAPI's
+ * reason, set when a job fails) and `referImages` appear only when TTAPI gave them: an empty
+ * message or a null list is noise in every output item.
+ */
 export interface SoraJobResult extends IDataObject {
 	jobId: string;
 	status: string;
-	message: string;
+	message?: string;
 	videoUrl: string | null;
 	model: string | null;
 	prompt: string | null;
-	referImages: string[] | null;
+	referImages?: string[];
 	quota: number | null;
 	finishTime: string | null;
 }
@@ -27,10 +31,10 @@ function quota(value: unknown): number | null {
 	return Number.isFinite(number) ? number : null;
 }
 
-function imageList(value: unknown): string[] | null {
-	if (Array.isArray(value)) return value.filter((entry): entry is string => typeof entry === 'string');
+function imageList(value: unknown): string[] {
+	if (Array.isArray(value)) return value.filter((entry): entry is string => typeof entry === 'string' && entry !== '');
 	if (typeof value === 'string' && value) return [value];
-	return null;
+	return [];
 }
 
 /**
@@ -39,14 +43,16 @@ function imageList(value: unknown): string[] | null {
  */
 export function normaliseJobResult(raw: IDataObject, knownJobId?: string): SoraJobResult {
 	const data = (raw.data && typeof raw.data === 'object' ? raw.data : {}) as IDataObject;
+	const message = text(raw.message);
+	const referImages = imageList(data.referImages);
 	return {
 		jobId: readJobId(raw) ?? knownJobId ?? '',
 		status: text(raw.status)?.toUpperCase() ?? '',
-		message: text(raw.message) ?? '',
+		...(message ? { message } : {}),
 		videoUrl: text(data.videoUrl ?? data.video_url) || null,
 		model: text(data.model),
 		prompt: text(data.prompt),
-		referImages: imageList(data.referImages),
+		...(referImages.length ? { referImages } : {}),
 		quota: quota(data.quota),
 		finishTime: text(data.finishTime) || null,
 	};

@@ -184,8 +184,8 @@ async function runDemo(line, args, state) {
 	step(3, total, simulator ? 'Starting the local TTAPI simulator (no key, no internet, no cost)' : 'TTAPI');
 	let credential;
 	if (simulator) {
-		state.sim = await startSimulator({ port: 0, apiKeys: [lib.SIM_API_KEY], queueMs: 400, renderMs: 2000, videoBytes: 512 * 1024, queueLimit: 5 });
-		say(`  listening on ${state.sim.url}: renders each video in ~2 s and serves a small placeholder MP4`);
+		state.sim = await startSimulator({ port: 0, apiKeys: [lib.SIM_API_KEY], queueMs: 400, renderMs: 2000, videoKind: 'real', videoBytes: 512 * 1024, queueLimit: 5 });
+		say(`  listening on ${state.sim.url}: "renders" each video in ~2 s; each MP4 is ${state.sim.videoSource().description}`);
 		say('  (set TTAPI_API_KEY to make real videos with TTAPI instead)');
 		credential = lib.ttapiCredential({ simUrl: state.sim.url, callbackSecret: lib.randomSecret() });
 	} else {
@@ -256,7 +256,7 @@ async function runDemo(line, args, state) {
 	if (fs.existsSync(csv)) say(`Results sheet (prompt, jobId, status, file, videoUrl, error): ${rel(csv)}`);
 	else problems.push('results.csv was not written');
 	if (simulator) {
-		say("These come from the simulator: valid MP4 files with blank frames. Set TTAPI_API_KEY for real Sora videos.");
+		say(`These come from the simulator: each MP4 is ${state.sim.videoSource().description}. Set TTAPI_API_KEY for real Sora videos.`);
 		const c = state.sim.counters();
 		say(`Simulator: ${c.submissions} submissions, at most ${c.inFlightPeak} jobs in flight at once, ${c.fetchCalls} status requests, ${c.videoDownloads} downloads.`);
 	}

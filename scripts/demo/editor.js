@@ -97,6 +97,7 @@ async function main() {
 				apiKeys: [lib.SIM_API_KEY],
 				queueMs: 500,
 				renderMs: Math.round(args['render-seconds'] * 1000),
+				videoKind: 'real',
 				videoBytes: 512 * 1024,
 				queueLimit: 5,
 			});
@@ -140,6 +141,7 @@ async function main() {
 			say(`Credential "TTAPI account": the REAL TTAPI (${lib.realTtapiUrl()}, key from TTAPI_API_KEY). Every video costs quota.`);
 		} else {
 			say(`Credential "TTAPI account": the local TTAPI simulator at ${state.sim.url} (API key ${lib.SIM_API_KEY}), ~${args['render-seconds']} s per video, no cost.`);
+			say(`  Each video is ${state.sim.videoSource().description}.`);
 			say('  Set TTAPI_API_KEY before `npm run editor` to use the real TTAPI.');
 		}
 		say(`Credential "OpenAI account": a scripted stand-in for OpenAI at ${state.llm.url}/v1 (for the AI Agent example;`);

@@ -16,8 +16,9 @@ const examplesDir = path.join(repoRoot, 'examples');
 const outputRoot = path.join(repoRoot, 'demo-output');
 
 /**
- * The folder the example workflows write to, as shipped (the n8n Docker image's allowed folder
- * on 2.x). The demo, the editor and the tests replace it with their own folder.
+ * The folder the example workflows write to, as shipped: in n8n's Docker image, the folder under
+ * ~/.n8n-files that n8n 2.x's Read/Write Files node may write to by default.
+ * The demo, the editor and the tests replace it with their own folder.
  */
 const EXAMPLE_FOLDER = '/home/node/.n8n-files/sora';
 

@@ -42,7 +42,9 @@ describe('Sora Generate: Generate Video over real HTTP', () => {
 			const result = await runSora(sim, generateParameters(), prompts('a fox in snow'), { binaryMode });
 			expect(result.error).toBeUndefined();
 			const [item] = result.items;
-			expect(item.json).toMatchObject({ status: 'SUCCESS', prompt: 'a fox in snow', waitMode: 'poll', message: '' });
+			expect(item.json).toMatchObject({ status: 'SUCCESS', prompt: 'a fox in snow', waitMode: 'poll' });
+			expect(item.json).not.toHaveProperty('message');
+			expect(item.json).not.toHaveProperty('referImages');
 			expect(item.json.videoUrl).toBe(`${sim.url}/videos/${item.json.jobId}.mp4`);
 			expect(typeof item.json.quota).toBe('number');
 			expect(item.binary?.data.fileName).toBe(`${item.json.jobId}.mp4`);

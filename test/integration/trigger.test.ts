@@ -267,11 +267,9 @@ describe('Sora Trigger: verification with /sora/fetch', () => {
 		expect(run.items[0].json).toEqual({
 			jobId,
 			status: 'SUCCESS',
-			message: '',
 			videoUrl: (body.data as IDataObject).videoUrl,
 			model: 'sora-2',
 			prompt: 'a lighthouse at dusk',
-			referImages: null,
 			quota: 3,
 			finishTime: (body.data as IDataObject).finishTime,
 			event: 'succeeded',

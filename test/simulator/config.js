@@ -11,7 +11,9 @@
  * @property {number} queueLimit         max in-progress (PENDING_QUEUE + ON_QUEUE) jobs per key
  * @property {number} queueMs            time a job sits in PENDING_QUEUE
  * @property {number} renderMs           time in ON_QUEUE before the job ends
- * @property {number} videoBytes         exact size of each served MP4
+ * @property {number} videoBytes         exact size of each served MP4 (videoKind 'sized')
+ * @property {'sized'|'real'} videoKind  'sized': a blank MP4 of exactly videoBytes (not playable);
+ *                                       'real': a playable few-second clip per job made by ffmpeg (video.js)
  * @property {number} callbackDelayMs    delay before calling hookUrl after a job ends
  * @property {'429'|'failed'} queueFullResponse  refusal style when the queue is full
  * @property {'job_id'|'jobId'} submitIdField    key of the job id in the submit response data
@@ -33,6 +35,7 @@ const DEFAULTS = Object.freeze({
   queueMs: 200,
   renderMs: 3000,
   videoBytes: 256 * 1024,
+  videoKind: 'sized',
   callbackDelayMs: 0,
   queueFullResponse: '429',
   submitIdField: 'job_id',
@@ -105,6 +108,8 @@ function mergeConfig(base, changes, opts = {}) {
       if (value !== '429' && value !== 'failed') {
         throw new TypeError('option "queueFullResponse" must be "429" or "failed"');
       }
+    } else if (key === 'videoKind') {
+      if (raw !== 'sized' && raw !== 'real') throw new TypeError('option "videoKind" must be "sized" or "real"');
     } else if (key === 'submitIdField') {
       if (raw !== 'job_id' && raw !== 'jobId') {
         throw new TypeError('option "submitIdField" must be "job_id" or "jobId"');

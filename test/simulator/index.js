@@ -8,6 +8,7 @@ const { FaultRegistry } = require('./faults');
 const { CallbackSender } = require('./callbacks');
 const { JobStore } = require('./jobs');
 const { createServer } = require('./server');
+const { VideoMaker } = require('./video');
 
 /**
  * Local TTAPI (Sora 2) simulator. See README.md in this folder.
@@ -35,9 +36,10 @@ function createSimulatorCore(options) {
   const faults = new FaultRegistry();
   const callbacks = new CallbackSender({ timers, counters, faults, getConfig, log });
   const jobs = new JobStore({ timers, counters, callbacks, getConfig, getBaseUrl: () => baseUrl, log });
+  const videos = new VideoMaker();
 
   return {
-    ctx: { getConfig, jobs, faults, counters, timers, log },
+    ctx: { getConfig, jobs, faults, counters, timers, log, videos },
     /** @param {string} url */
     setBaseUrl(url) {
       baseUrl = url;
@@ -53,7 +55,17 @@ function createSimulatorCore(options) {
     clearFaults: () => faults.clear(),
     faults: () => faults.list(),
     counters: () => counters.snapshot(),
+    /** What the served videos are: { kind: 'sized' } or, with videoKind 'real', what ffmpeg makes (or why it can't). */
+    videoSource() {
+      const cfg = config;
+      if (cfg.videoKind !== 'real') return { kind: 'sized', bytes: cfg.videoBytes, description: `a blank MP4 of ${cfg.videoBytes} bytes (it does not play)` };
+      const source = videos.source();
+      return source.kind === 'real'
+        ? source
+        : { kind: 'sized', bytes: cfg.videoBytes, reason: source.reason, description: `a blank MP4 of ${cfg.videoBytes} bytes (it does not play: ${source.reason})` };
+    },
     reset() {
+      videos.reset();
       callbacks.reset();
       jobs.reset();
       timers.clearAll();
@@ -118,6 +130,7 @@ async function startSimulator(options = {}) {
     getJob: core.getJob,
     listJobs: core.listJobs,
     sendCallback: core.sendCallback,
+    videoSource: core.videoSource,
     /** Stop the server, all timers and in-flight callbacks. Idempotent. */
     close() {
       if (!closing) {

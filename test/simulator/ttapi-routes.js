@@ -16,6 +16,7 @@ const { writeMp4, mp4Header } = require('./mp4');
  * @property {import('./counters').Counters} counters
  * @property {import('./timers').Timers} timers
  * @property {(line: string) => void} log
+ * @property {import('./video').VideoMaker} videos
  *
  * @typedef {import('node:http').IncomingMessage} Req
  * @typedef {import('node:http').ServerResponse} Res
@@ -228,7 +229,8 @@ async function handleVideo(ctx, req, res, jobId) {
     sendRaw(res, 404, 'Not Found', 'text/plain; charset=utf-8');
     return;
   }
-  const { total } = mp4Header(ctx.getConfig().videoBytes);
+  const clip = ctx.getConfig().videoKind === 'real' ? await realClip(ctx, job) : undefined;
+  const total = clip ? clip.length : mp4Header(ctx.getConfig().videoBytes).total;
   res.writeHead(200, {
     'Content-Type': 'video/mp4',
     'Content-Length': total,
@@ -242,7 +244,8 @@ async function handleVideo(ctx, req, res, jobId) {
   st.videoDownloads += 1;
   const truncate = job.markers.video === 'truncate';
   try {
-    await writeMp4(res, total, truncate ? { stopAfter: Math.floor(total / 2) } : {});
+    if (clip) await writeAll(res, truncate ? clip.subarray(0, Math.floor(total / 2)) : clip);
+    else await writeMp4(res, total, truncate ? { stopAfter: Math.floor(total / 2) } : {});
   } catch {
     return; // client went away
   }
@@ -253,6 +256,35 @@ async function handleVideo(ctx, req, res, jobId) {
     return;
   }
   res.end();
+}
+
+/**
+ * The job's playable clip (video.js), or undefined (then the sized placeholder is served) when
+ * ffmpeg is missing or fails: logged, never an error for the client.
+ * @param {Ctx} ctx @param {any} job
+ * @returns {Promise<Buffer | undefined>}
+ */
+async function realClip(ctx, job) {
+  try {
+    return await ctx.videos.clip({
+      jobId: job.jobId,
+      prompt: job.prompt ?? '',
+      model: job.model ?? 'sora-2',
+      orientation: job.body?.orientation,
+      duration: job.body?.duration,
+    });
+  } catch (error) {
+    ctx.log(`video ${job.jobId}: serving the blank placeholder: ${/** @type {Error} */ (error).message}`);
+    return undefined;
+  }
+}
+
+/** @param {import('node:http').ServerResponse} res @param {Buffer} buffer */
+function writeAll(res, buffer) {
+  return new Promise((resolve, reject) => {
+    if (res.destroyed) return reject(new Error('destination closed'));
+    res.write(buffer, (error) => (error ? reject(error) : resolve(undefined)));
+  });
 }
 
 module.exports = { handleInfo, handleCreate, handleFetch, handleVideo, authenticate, queueFullBody, AUTH_FAILED };

@@ -52,11 +52,9 @@ const mixedItems = (): CallbackItem[] => [
 		result: {
 			jobId: JOB_B,
 			status: 'SUCCESS',
-			message: '',
 			videoUrl: 'https://cdn.example.com/b.mp4',
 			model: 'sora-2',
 			prompt: 'a finished prompt',
-			referImages: null,
 			quota: 3,
 			finishTime: '2026-01-01 10:00:00',
 		},

@@ -20,6 +20,15 @@ describe('buildGenerationRequest', () => {
 		});
 	});
 
+	it("never sends a size with Sora 2: TTAPI refuses it, and Small is what Sora 2 makes", () => {
+		expect(buildGenerationRequest({ ...base, size: 'small' })).toEqual({ model: 'sora-2', prompt: 'a paper boat' });
+		expect(buildGenerationRequest({ ...base, model: 'sora-2-pro', size: 'small' })).toEqual({
+			model: 'sora-2-pro',
+			prompt: 'a paper boat',
+			size: 'small',
+		});
+	});
+
 	it('maps every field to the TTAPI body', () => {
 		expect(
 			buildGenerationRequest({

@@ -16,14 +16,13 @@ describe('normaliseJobResult', () => {
 				hookUrl: 'https://n8n.example/webhook-waiting/12?secret=s3cret',
 			},
 		});
+		// No `message: ""` and no `referImages: null`: fields TTAPI left empty are not output.
 		expect(result).toEqual({
 			jobId: 'c679a92e',
 			status: 'SUCCESS',
-			message: '',
 			videoUrl: 'https://cdn.ttapi.io/other/x.mp4',
 			model: 'sora-2',
 			prompt: 'a boat',
-			referImages: null,
 			quota: 3,
 			finishTime: '2025-10-10 07:24:42',
 		});
@@ -43,5 +42,12 @@ describe('normaliseJobResult', () => {
 			quota: null,
 			referImages: ['https://i/1.jpg'],
 		});
+		expect(normaliseJobResult({ status: 'SUCCESS', jobId: 'y', data: { referImages: ['https://i/1.jpg', 'https://i/2.jpg'] } }).referImages).toEqual([
+			'https://i/1.jpg',
+			'https://i/2.jpg',
+		]);
+		const noImages = normaliseJobResult({ status: 'SUCCESS', message: '', jobId: 'z', data: { referImages: [] } });
+		expect('referImages' in noImages).toBe(false);
+		expect('message' in noImages).toBe(false);
 	});
 });

@@ -42,63 +42,102 @@ export const generateVideoDescription: INodeProperties[] = [
 		displayName: 'Wait for Result',
 		name: 'waitMode',
 		type: 'options',
+		// One short line each: the dropdown cuts longer descriptions. The notice below says more.
 		options: [
 			{
 				name: 'Auto',
 				value: WAIT_MODES.auto,
-				description:
-					"Wait for Callback when TTAPI can reach this n8n (its webhook URL is public), otherwise Poll Until Done. The output's waitMode field says which ran.",
+				description: 'Wait for Callback if TTAPI can reach this n8n, else Poll Until Done',
 			},
 			{
 				name: 'Wait for Callback',
 				value: WAIT_MODES.callback,
-				description:
-					"Pauses the execution (no worker is held) and resumes it when TTAPI calls back. Needs n8n's webhook URL (WEBHOOK_URL) to be reachable from the internet.",
+				description: 'Pause the execution until TTAPI calls back (needs a public n8n URL)',
 			},
 			{
 				name: 'Poll Until Done',
 				value: WAIT_MODES.poll,
-				description:
-					'Keeps the execution running and asks TTAPI for the status every poll interval. Works everywhere, including on a laptop.',
+				description: 'Keep the execution running and ask TTAPI every poll interval',
 			},
 			{
 				name: "Don't Wait (Return Job ID)",
 				value: WAIT_MODES.none,
-				description:
-					'Submits the job and returns its ID at once. Fetch it later with Get Video, or send the callback to a Sora Trigger.',
+				description: 'Output the job ID at once; fetch the video later or use a Sora Trigger',
 			},
 		],
 		default: 'auto',
-		hint: 'Wait for Callback costs nothing while it waits: TTAPI tells n8n when each video is ready. Poll costs one small status request per job every poll interval and keeps the execution running. Auto picks Wait for Callback when TTAPI can reach your n8n, else Poll.',
 		displayOptions: showFor(),
+	},
+	{
+		displayName:
+			"Auto waits for TTAPI's callback when n8n's webhook URL is public (WEBHOOK_URL or N8N_WEBHOOK_URL), as Wait for Callback does, and polls otherwise (localhost, a private network), as Poll Until Done does. The output's waitMode field says which ran.",
+		name: 'autoNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: showFor({ waitMode: [WAIT_MODES.auto] }),
+	},
+	{
+		displayName:
+			"The execution pauses while Sora renders (nothing runs, no worker is held) and resumes once TTAPI has called back for every job. TTAPI must be able to reach n8n's webhook URL (WEBHOOK_URL or N8N_WEBHOOK_URL). At Max Wait every item comes out, with its job ID.",
+		name: 'callbackNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: showFor({ waitMode: [WAIT_MODES.callback] }),
+	},
+	{
+		displayName:
+			'The execution keeps running and asks TTAPI for the status of each job every Poll Interval (one small request per job), until the video is ready or Timeout passes. Works everywhere, including on a laptop.',
+		name: 'pollNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: showFor({ waitMode: [WAIT_MODES.poll] }),
+	},
+	{
+		displayName:
+			'Each item comes out at once with its job ID and status SUBMITTED; nothing is downloaded. Get the video later with the Get Video operation, or send TTAPI\'s callback to a Sora Trigger with Options → Callback URL.',
+		name: 'noWaitNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: showFor({ waitMode: [WAIT_MODES.none] }),
 	},
 	{
 		displayName: 'Poll Interval (Seconds)',
 		name: 'pollIntervalSeconds',
 		type: 'number',
-		typeOptions: { minValue: 1, numberPrecision: 1 },
+		typeOptions: { minValue: 1 },
 		default: 15,
-		description: 'How often to ask TTAPI whether a job has finished (when polling)',
+		description: 'How often to ask TTAPI whether a job has finished (Auto: when it polls)',
 		displayOptions: showFor({ waitMode: [WAIT_MODES.poll, WAIT_MODES.auto] }),
 	},
 	{
 		displayName: 'Timeout (Minutes)',
 		name: 'timeoutMinutes',
 		type: 'number',
-		typeOptions: { minValue: 0.1, numberPrecision: 1 },
+		typeOptions: { minValue: 0.1 },
 		default: 30,
 		description:
-			"When polling or not waiting: how long one item may take, waiting for a free place in TTAPI's queue plus rendering. On timeout the item's error carries the job ID, so Get Video can fetch it later.",
-		displayOptions: showFor({ waitMode: [WAIT_MODES.poll, WAIT_MODES.auto, WAIT_MODES.none] }),
+			"How long one item may take, waiting for a free place in TTAPI's queue plus rendering (Auto: when it polls). On timeout the item's error carries the job ID, so Get Video can fetch it later.",
+		displayOptions: showFor({ waitMode: [WAIT_MODES.poll, WAIT_MODES.auto] }),
+	},
+	{
+		// Same parameter as above: in Don't Wait it bounds only the wait for a place in TTAPI's queue.
+		displayName: 'Timeout (Minutes)',
+		name: 'timeoutMinutes',
+		type: 'number',
+		typeOptions: { minValue: 0.1 },
+		default: 30,
+		description:
+			"How long one item may wait for a free place in TTAPI's queue (TTAPI refuses jobs beyond your account's max_queue). An item still refused then fails; no job was created and nothing was charged.",
+		displayOptions: showFor({ waitMode: [WAIT_MODES.none] }),
 	},
 	{
 		displayName: 'Max Wait (Minutes)',
 		name: 'maxWaitMinutes',
 		type: 'number',
-		typeOptions: { minValue: 0.1, numberPrecision: 1 },
+		typeOptions: { minValue: 0.1 },
 		default: 180,
 		description:
-			'When waiting for callbacks: how long the execution may wait for the whole batch (Sora 2 Pro renders can take long). When it passes, every item still comes out: finished ones with their video, the others with their job ID and last status, for Get Video.',
+			'How long the execution may wait for the callbacks of the whole batch (Sora 2 Pro renders can take long; Auto: when it waits for callbacks). When it passes, every item still comes out: finished ones with their video, the others with their job ID and last status, for Get Video.',
 		displayOptions: showFor({ waitMode: [WAIT_MODES.callback, WAIT_MODES.auto] }),
 	},
 	{
@@ -109,7 +148,18 @@ export const generateVideoDescription: INodeProperties[] = [
 		default: 5,
 		description:
 			"How many of this node's jobs may be queued or rendering at TTAPI at once. TTAPI's usual per-account queue limit is 5 (see max_queue in your TTAPI account); items beyond it wait for a free place.",
-		displayOptions: showFor(),
+		displayOptions: showFor({ waitMode: WAITING_MODES }),
+	},
+	{
+		// Same parameter as above: Don't Wait does not wait for jobs to end, so it only spaces the submissions.
+		displayName: 'Max Jobs in Flight',
+		name: 'maxJobsInFlight',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: 50 },
+		default: 5,
+		description:
+			"How many generation requests this node sends at once. TTAPI's own queue limit (max_queue) still applies: a job it refuses because the queue is full is sent again until Timeout.",
+		displayOptions: showFor({ waitMode: [WAIT_MODES.none] }),
 	},
 	{
 		displayName: 'Download Video',
@@ -153,10 +203,24 @@ export const generateVideoDescription: INodeProperties[] = [
 				options: [
 					{ name: '10 Seconds', value: 10 },
 					{ name: '15 Seconds', value: 15 },
-					{ name: '25 Seconds (Sora 2 Pro Only)', value: 25 },
 				],
 				default: 10,
-				description: "TTAPI's default is 10 s for Sora 2 and 15 s for Sora 2 Pro",
+				description: "TTAPI's default for Sora 2 is 10 s (25 s needs Sora 2 Pro)",
+				displayOptions: { show: { '/model': ['sora-2'] } },
+			},
+			{
+				// Same parameter for Sora 2 Pro (and a Model set by expression), with Pro's default and 25 s.
+				displayName: 'Duration (Seconds)',
+				name: 'duration',
+				type: 'options',
+				options: [
+					{ name: '10 Seconds', value: 10 },
+					{ name: '15 Seconds', value: 15 },
+					{ name: '25 Seconds (Sora 2 Pro Only)', value: 25 },
+				],
+				default: 15,
+				description: "TTAPI's default for Sora 2 Pro is 15 s (for Sora 2, 10 s; 25 s only with Pro)",
+				displayOptions: { hide: { '/model': ['sora-2'] } },
 			},
 			{
 				displayName: 'Orientation',
@@ -173,7 +237,7 @@ export const generateVideoDescription: INodeProperties[] = [
 				name: 'private',
 				type: 'boolean',
 				default: true,
-				description: 'Whether the video is private on TTAPI (TTAPI\'s default) or publicly accessible',
+				description: "Whether only your TTAPI account can access the video (TTAPI's default) or anyone with its URL",
 			},
 			{
 				displayName: 'Reference Image URLs',
@@ -190,10 +254,13 @@ export const generateVideoDescription: INodeProperties[] = [
 				type: 'options',
 				options: [
 					{ name: 'Small (Standard)', value: 'small' },
-					{ name: 'Large (Sora 2 Pro Only)', value: 'large' },
+					{ name: 'Large', value: 'large' },
 				],
 				default: 'small',
-				description: "Video quality; only Sora 2 Pro supports it, and 25-second videos only come in small. TTAPI's default is small.",
+				description:
+					"Sora 2 Pro's video quality; 25-second videos come only in Small. TTAPI's default is Small. Sora 2 has no sizes: Small is not sent for it, Large is refused.",
+				// Offered wherever the model may be Sora 2 Pro (a Model set by expression included).
+				displayOptions: { hide: { '/model': ['sora-2'] } },
 			},
 		],
 	},
@@ -212,11 +279,11 @@ export const generateVideoDescription: INodeProperties[] = [
 				default: '',
 				placeholder: 'https://your-n8n.example.com/webhook/ttapi-sora',
 				description:
-					"Where TTAPI reports the job's end (its hookUrl), for Don't Wait: a Sora Trigger's Production URL, or just the trigger's Path (e.g. ttapi-sora). The token from the credential's Callback Secret is added for you.",
-				displayOptions: { show: { '/waitMode': [WAIT_MODES.none, WAIT_MODES.poll] } },
+					"Where TTAPI reports the job's end (its hookUrl): a Sora Trigger's Production URL, or just the trigger's Path (e.g. ttapi-sora). The token from the credential's Callback Secret is added for you.",
+				displayOptions: { show: { '/waitMode': [WAIT_MODES.none] } },
 			},
 			{
-				displayName: 'Confirm Callbacks With TTAPI',
+				displayName: 'Verify With TTAPI',
 				name: 'confirmWithFetch',
 				type: 'boolean',
 				default: true,
@@ -229,7 +296,8 @@ export const generateVideoDescription: INodeProperties[] = [
 				name: 'binaryPropertyName',
 				type: 'string',
 				default: 'data',
-				description: 'Name of the binary field the downloaded video is put in',
+				description: 'Name of the binary field the downloaded video is put in (file name: the job ID + .mp4)',
+				displayOptions: { show: { '/waitMode': WAITING_MODES, '/downloadVideo': [true] } },
 			},
 			{
 				displayName: 'Safety Check Every (Minutes)',

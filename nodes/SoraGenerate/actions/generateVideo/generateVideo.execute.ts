@@ -15,8 +15,11 @@ import { readWaitSettings } from './waitSettings';
 function readRequests(
 	context: IExecuteFunctions,
 	count: number,
+	settings: WaitSettings,
 	callbackSecret: string,
 ): Array<IDataObject | InputError> {
+	// The Callback URL option is offered in Don't Wait only: the modes that wait own the hookUrl.
+	const takesCallbackUrl = settings.waitMode === WAIT_MODES.none;
 	return Array.from({ length: count }, (_, index) => {
 		try {
 			const options = context.getNodeParameter('options', index, {}) as IDataObject;
@@ -24,7 +27,7 @@ function readRequests(
 				model: context.getNodeParameter('model', index),
 				prompt: context.getNodeParameter('prompt', index),
 				...(context.getNodeParameter('videoOptions', index, {}) as IDataObject),
-				callbackUrl: resolveCallbackUrl(context, options.callbackUrl, callbackSecret),
+				callbackUrl: takesCallbackUrl ? resolveCallbackUrl(context, options.callbackUrl, callbackSecret) : undefined,
 			});
 		} catch (error) {
 			if (error instanceof InputError) return error;
@@ -44,7 +47,7 @@ export async function executeGenerateVideo(this: IExecuteFunctions): Promise<INo
 	const continueOnFail = this.continueOnFail();
 	const settings = effectiveSettings(this, readWaitSettings(this));
 	const credentials = await this.getCredentials(TTAPI_CREDENTIAL_TYPE);
-	const requests = readRequests(this, this.getInputData().length, String(credentials.callbackSecret ?? ''));
+	const requests = readRequests(this, this.getInputData().length, settings, String(credentials.callbackSecret ?? ''));
 
 	// Every item is checked before anything is submitted: bad input must never cost quota.
 	const firstInvalid = requests.findIndex((request) => request instanceof InputError);

@@ -160,7 +160,9 @@ export function buildGenerationRequest(input: GenerationInput): IDataObject {
 		if (size === 'large' && body.duration === 25) {
 			throw new InputError(FIELD.size, 'large is not available for 25-second videos (only small)');
 		}
-		body.size = size;
+		// TTAPI refuses any size with sora-2 ("only available with sora-2-pro"), and small is
+		// what sora-2 makes anyway: sent only for Pro, so the option's default never fails a job.
+		if (isPro) body.size = size;
 	}
 
 	if (!isUnset(input.referImageUrls)) {

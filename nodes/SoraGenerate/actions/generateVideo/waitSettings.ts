@@ -56,7 +56,11 @@ export function readWaitSettings(context: IExecuteFunctions): WaitSettings {
 	const waits = waitMode !== WAIT_MODES.none;
 	const polls = waitMode === WAIT_MODES.poll || waitMode === WAIT_MODES.auto;
 	const callsBack = waitMode === WAIT_MODES.callback || waitMode === WAIT_MODES.auto;
-	const binaryPropertyName = String(context.getNodeParameter('options.binaryPropertyName', 0, 'data')).trim();
+	const downloadVideo = waits && (context.getNodeParameter('downloadVideo', 0, true) as boolean);
+	// Put Video in Field is offered only when a video is downloaded; otherwise it means nothing.
+	const binaryPropertyName = downloadVideo
+		? String(context.getNodeParameter('options.binaryPropertyName', 0, 'data')).trim()
+		: 'data';
 	if (!binaryPropertyName) {
 		throw new NodeOperationError(context.getNode(), 'Invalid "Put Video in Field": must not be empty');
 	}
@@ -68,7 +72,7 @@ export function readWaitSettings(context: IExecuteFunctions): WaitSettings {
 		recheckMs: callsBack ? readNumber(context, 'options.safetyCheckMinutes', 'Safety Check Every (Minutes)', NUMBER_LIMITS.safetyCheckMinutes, 10) * 60_000 : 0,
 		confirmWithFetch: context.getNodeParameter('options.confirmWithFetch', 0, true) as boolean,
 		maxJobsInFlight: Math.floor(readNumber(context, 'maxJobsInFlight', 'Max Jobs in Flight', NUMBER_LIMITS.maxJobsInFlight, 5)),
-		downloadVideo: waits && (context.getNodeParameter('downloadVideo', 0, true) as boolean),
+		downloadVideo,
 		binaryPropertyName,
 	};
 }
