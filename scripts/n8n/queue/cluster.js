@@ -85,6 +85,16 @@ async function startQueueCluster(opts = {}) {
 		startup.servicesMs = Date.now() - t;
 		Object.assign(cluster, { redis, postgres, db });
 
+		// ------------------------------------------------------------ one copy of the package for every process
+		// (a checkout being rebuilt meanwhile cannot give the processes different code)
+		const source = path.resolve(opts.packageDir || path.join(__dirname, '..', '..', '..'));
+		if (!fs.existsSync(path.join(source, 'dist'))) throw new Error(`${source}/dist is missing: build the package first`);
+		cluster.packageDir = path.join(dir, 'package');
+		await fsp.mkdir(cluster.packageDir);
+		await fsp.copyFile(path.join(source, 'package.json'), path.join(cluster.packageDir, 'package.json'));
+		await fsp.cp(path.join(source, 'dist'), path.join(cluster.packageDir, 'dist'), { recursive: true });
+		cluster.packageSource = source;
+
 		// ------------------------------------------------------------ proxy + processes
 		const webhookPorts = await rt.freePorts(webhookCount);
 		const webhookNames = webhookPorts.map((_, i) => `webhook${i + 1}`);
@@ -115,7 +125,7 @@ async function startQueueCluster(opts = {}) {
 			const instance = await rt.createN8nInstance({
 				line,
 				n8n: info,
-				packageDir: opts.packageDir,
+				packageDir: cluster.packageDir,
 				parentDir: dir,
 				folderName: name,
 				role,

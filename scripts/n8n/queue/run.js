@@ -8,6 +8,7 @@
 //   node scripts/n8n/queue/run.js [--n8n 1|2|both] [--only <regex>] [--package <dir>] [--keep]
 //                                 [--trigger-workflow plain,removeDuplicates,<file.js>]
 
+const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 const rt = require('../runtime');
@@ -19,6 +20,17 @@ const USAGE =
 	'node scripts/n8n/queue/run.js [--only <regex>] [--package <dir with dist/>] [--keep] [--trigger-workflow plain,removeDuplicates,<file.js>]';
 /** Rows that kill nothing run side by side (each has its own simulator and workflows). */
 const TOGETHER = Number(process.env.QUEUE_CONCURRENCY || 4);
+
+/** "<commit> (+ uncommitted changes)" of the package's checkout, to say which code a run tested. */
+function packageVersion(dir) {
+	const git = (args) => spawnSync('git', ['-C', dir, ...args], { encoding: 'utf8' });
+	const head = git(['rev-parse', '--short', 'HEAD']);
+	if (head.status !== 0) return 'not a git checkout';
+	const dirty = git(['status', '--porcelain', '--', 'nodes', 'credentials', 'package.json']).stdout.trim();
+	const stamp = [path.join(dir, 'dist', 'tsconfig.tsbuildinfo'), path.join(dir, 'dist')].find((f) => fs.existsSync(f));
+	const built = fs.statSync(stamp).mtime.toISOString().replace(/\.\d+Z$/, 'Z');
+	return `${head.stdout.trim()}${dirty ? ' + uncommitted changes in nodes/credentials' : ''}, dist/ built ${built}`;
+}
 
 function parseArgs(argv) {
 	const opts = { only: undefined, packageDir: path.resolve(__dirname, '..', '..', '..'), keep: false, triggerWorkflows: DEFAULT_TRIGGER_WORKFLOWS };
@@ -88,7 +100,7 @@ async function runLine(line, opts) {
 		setup = await h.setupLine(line, { scenarios: selected, packageDir: opts.packageDir, keep: opts.keep, log });
 		const { ctx, states } = setup;
 		const { cluster } = ctx;
-		console.log(`\n=== Queue mode: n8n ${cluster.version} (${line}.x), package ${opts.packageDir}`);
+		console.log(`\n=== Queue mode: n8n ${cluster.version} (${line}.x), package ${opts.packageDir} (${packageVersion(opts.packageDir)})`);
 		console.log(cluster.describe());
 		console.log(`  cluster up in ${h.sec(cluster.startup.totalMs)} (services ${h.sec(cluster.startup.servicesMs)}, import ${h.sec(cluster.startup.importMs)}, main + activation ${h.sec(cluster.startup.mainMs)}, workers + webhook processors ${h.sec(cluster.startup.othersMs)})`);
 		console.log(`  simulators: ${states.map((s) => `${s.key} ${s.sim.url}`).join(', ')}`);
