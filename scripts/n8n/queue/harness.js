@@ -7,7 +7,7 @@ const rt = require('../runtime');
 const { startSimulator } = require('../../../test/simulator');
 const { startQueueCluster } = require('./cluster');
 const { startSink } = require('./sink');
-const { nodeItems } = require('./db');
+const { nodeItems, nodeRunCount } = require('./db');
 const wf = require('./workflows');
 
 const SECRET = 'queue-suite-callback-SECRET-3b8e1f';
@@ -225,6 +225,7 @@ async function batchFacts(ctx, s, { flow, execId, prompts, t0, waited }) {
 		resumes,
 		workers: execId ? ctx.cluster.executionWorkers(execId) : [],
 		reports,
+		reportRuns: nodeRunCount(execution, 'Report'),
 	};
 }
 
@@ -281,6 +282,12 @@ function judgeBatch(facts, { callbacks = false, extra = [] } = {}) {
 		const out = p.out ? text(p.out) : p.pausedOut ? `none yet (stored at the pause: ${text(p.pausedOut)})` : 'no output item';
 		return `#${p.index} ${jobText}; submissions ${p.submissions}; out: ${out}; next node ${p.reported}×${p.ok ? '' : '  ← FAIL'}`;
 	});
+	if (facts.reports.length && facts.reports.length !== n) {
+		// the next node getting more items than the batch has means the rest of the workflow ran
+		// more than once (a double resume): show when they came and what n8n stored
+		const times = [...new Set(facts.reports.map((r) => signedSec(r.at - facts.t0)))];
+		details.push(`next node got ${facts.reports.length} item(s) for ${n} inputs, at ${times.join(', ')}; the stored execution shows Report ran ${facts.reportRuns}×`);
+	}
 	return { pass: failures.length === 0, observed: parts.join(' · '), failures, details };
 }
 
