@@ -208,6 +208,11 @@ async function batchFacts(ctx, s, { flow, execId, prompts, t0, waited }) {
 	const ended = jobs.map((job) => Date.parse(job.endedAt)).filter(Number.isFinite);
 	const lastJobEnd = ended.length ? Math.max(...ended) : undefined;
 	const unfinished = await ctx.unfinished(flow.id);
+	// How long a freed TTAPI place stayed empty while items waited (reported, never judged: speed is the bench's job)
+	const k = s.sim.config().queueLimit;
+	const created = jobs.map((job) => Date.parse(job.createdAt)).sort((a, b) => a - b);
+	const endedSorted = [...ended].sort((a, b) => a - b);
+	const gaps = created.slice(k).map((c, i) => (Number.isFinite(endedSorted[i]) ? Math.max(0, c - endedSorted[i]) : undefined)).filter((g) => g !== undefined);
 	const resumes = execId ? ctx.resumeCalls(execId) : [];
 	return {
 		execId,
@@ -226,14 +231,15 @@ async function batchFacts(ctx, s, { flow, execId, prompts, t0, waited }) {
 		workers: execId ? ctx.cluster.executionWorkers(execId) : [],
 		reports,
 		reportRuns: nodeRunCount(execution, 'Report'),
+		refillGapMaxMs: gaps.length ? Math.max(...gaps) : undefined,
 	};
 }
 
 /** Per-processor counts of TTAPI's calls to the resume URL and the answers they got. */
 function resumeText(facts) {
 	if (!facts.resumes.length) return 'no TTAPI call reached the resume URL';
-	const by = histogram(facts.resumes.map((r) => r.upstream || `refused by all`));
-	const answers = histogram(facts.resumes.map((r) => r.status ?? r.error ?? '?'));
+	const by = histogram(facts.resumes.map((r) => r.upstream || 'refused by all'));
+	const answers = histogram(facts.resumes.map((r) => (r.pending ? 'no answer yet' : r.status ?? r.error ?? '?')));
 	const refused = facts.resumes.filter((r) => r.refusedBy.length).length;
 	return `TTAPI callbacks → ${by} (answers ${answers}${refused ? `; ${refused} refused by a stopped processor and sent to the other` : ''})`;
 }
@@ -270,6 +276,7 @@ function judgeBatch(facts, { callbacks = false, extra = [] } = {}) {
 		`${facts.counters.submissions} submissions${oneEach ? ' (1 per item)' : ''}${neverSubmitted.length ? `, never submitted: #${neverSubmitted.join(',#')}` : ''}${resubmitted.length ? `, resubmitted: ${resubmitted.join(' ')}` : ''}`,
 		facts.finalAfterMs === undefined ? `not final${facts.lastJobEnd ? '' : ', no job ended'}` : `final ${signedSec(facts.finalAfterMs)} after the last job ended`,
 	];
+	if (facts.refillGapMaxMs !== undefined) parts.push(`a freed TTAPI place stayed empty up to ${sec(facts.refillGapMaxMs)} before the next submission`);
 	if (callbacks || facts.resumes.length) parts.push(resumeText(facts));
 	if (facts.status === 'success') parts.push(`next node got ${facts.reports.length} item(s)`);
 	if (facts.unfinished.length) parts.push(`left: ${facts.unfinished.map((r) => `execution ${r.id} ${r.status}`).join(', ')}`);

@@ -41,7 +41,7 @@ function readBody(req) {
  * Sends the request to one upstream. Resolves { refused: true } when the connection was refused
  * (nothing sent), else { status } once the answer was passed on, or { error } (answered 502).
  */
-function forward(upstream, req, body, res, timeoutMs) {
+function forward(upstream, req, body, res, timeoutMs, onSent) {
 	return new Promise((resolve) => {
 		let settled = false;
 		const done = (result) => {
@@ -63,7 +63,12 @@ function forward(upstream, req, body, res, timeoutMs) {
 			timeout: timeoutMs,
 		});
 		let connected = false;
-		out.on('socket', (socket) => socket.once('connect', () => (connected = true)));
+		out.on('socket', (socket) =>
+			socket.once('connect', () => {
+				connected = true;
+				if (onSent) onSent();
+			}),
+		);
 		out.on('response', (upRes) => {
 			const resHeaders = { ...upRes.headers };
 			delete resHeaders.connection;
@@ -111,7 +116,9 @@ async function startProxy({ upstreams, balance = 'per-route', timeoutMs = 60_000
 		requests.push(record);
 		for (let i = 0; i < upstreams.length; i++) {
 			const upstream = upstreams[(first + i) % upstreams.length];
-			const result = await forward(upstream, req, body, res, timeoutMs);
+			// the upstream is recorded as soon as the request goes out, so a call still waiting for
+			// its answer shows where it went (pending: true)
+			const result = await forward(upstream, req, body, res, timeoutMs, () => Object.assign(record, { upstream: upstream.name, pending: true }));
 			if (result.refused) {
 				counts[upstream.name].refused += 1;
 				record.refusedBy.push(upstream.name);
@@ -121,7 +128,7 @@ async function startProxy({ upstreams, balance = 'per-route', timeoutMs = 60_000
 			c.requests += 1;
 			c.byKind[kind] = (c.byKind[kind] || 0) + 1;
 			if (result.error) c.failed += 1;
-			Object.assign(record, { upstream: upstream.name, status: result.status, error: result.error, ms: Date.now() - at });
+			Object.assign(record, { upstream: upstream.name, pending: false, status: result.status, error: result.error, ms: Date.now() - at });
 			return;
 		}
 		record.error = 'every upstream refused the connection';

@@ -123,9 +123,12 @@ async function runTrigger(ctx, s, { copies }) {
 
 	const rows = await ctx.db.executions(trigger.id);
 	const perKey = {};
+	let emptyRuns = 0; // executions whose Sora Trigger output no item (e.g. a duplicate dropped inside the execution)
 	for (const row of rows) {
 		const execution = await ctx.db.readExecution(row.id);
-		for (const item of nodeItems(execution, 'Sora Trigger')) {
+		const items = nodeItems(execution, 'Sora Trigger');
+		if (!items.length) emptyRuns += 1;
+		for (const item of items) {
 			const key = `${item.json.jobId}:${item.json.status}`;
 			perKey[key] = (perKey[key] || 0) + 1;
 		}
@@ -164,7 +167,7 @@ async function runTrigger(ctx, s, { copies }) {
 	const observed = [
 		`submitter ${submitted.status}, ${idsOut}/${n} job IDs out, ${submitted.counters.submissions} submissions${oneEach ? ' (1 per item)' : ''}`,
 		`callbacks ${callbacks.length} → ${h.histogram(callbacks.map((r) => r.upstream || 'none'))}, answers ${h.histogram(callbacks.map((r) => r.status ?? r.error ?? '?'))}`,
-		`trigger executions ${rows.length} for ${jobs.length} jobs (per job + SUCCESS: ${h.timesText(jobs.map(execCount))})`,
+		`trigger executions ${rows.length} for ${jobs.length} jobs (with the job's SUCCESS per job: ${h.timesText(jobs.map(execCount))}${emptyRuns ? `; ${emptyRuns} whose trigger output nothing` : ''})`,
 		`reached the end: ${reports.length} (per job + SUCCESS: ${h.timesText(jobs.map(reportCount))})`,
 		`last result ${h.signedSec(lastResultAfter)} after the last job ended`,
 	];
