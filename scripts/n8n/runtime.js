@@ -216,8 +216,9 @@ const ROLES = {
  *   line '1'|'2'; packageDir (built package with dist/, default repo root); port; webhookUrl;
  *   env (extra/override env vars); installPackage (default true); log (fn for progress lines);
  *   role 'main' (default, `n8n start`) | 'worker' | 'webhook'; parentDir (where the user folder
- *   is created, default the OS temp dir) and folderName (its name, default a random one); db ({ env, query(sql, params) }: another database than
- *   the instance's own SQLite file, e.g. a Postgres cluster shared by a queue-mode cluster).
+ *   is created, default the OS temp dir) and folderName (its name, default a random one);
+ *   db ({ env, query(sql, params) }: another database than the instance's own SQLite file,
+ *   e.g. the Postgres cluster of a queue-mode cluster).
  */
 async function createN8nInstance(opts = {}) {
 	const line = normaliseLine(opts.line || '2');
