@@ -92,7 +92,7 @@ async function runLine(line, opts) {
 	const t0 = Date.now();
 	const log = (m) => process.stderr.write(`[queue ${line}.x] ${m}\n`);
 	const all = scenarios({ triggerWorkflows: opts.triggerWorkflows });
-	const selected = all.filter((s) => !opts.only || opts.only.test(`${s.id} ${s.title}`));
+	const selected = all.filter((s) => !opts.only || opts.only.test(s.id) || opts.only.test(s.title));
 	const results = [];
 	let setup;
 	if (!selected.length) throw new Error(`--only ${opts.only} matches no row (rows: ${all.map((s) => s.id).join(', ')})`);
