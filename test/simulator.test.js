@@ -663,6 +663,104 @@ describe('callbacks', () => {
     }
   });
 
+  test('callbackCopies delivers every callback N times, one after another', async () => {
+    // The receiver answers the first delivery late: the second must not start before that answer.
+    /** @type {{ at: number, answeredAt?: number }[]} */
+    const seen = [];
+    const server = http.createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        const hit = { at: Date.now() };
+        seen.push(hit);
+        const delay = seen.length === 1 ? 200 : 0;
+        setTimeout(() => {
+          hit.answeredAt = Date.now();
+          res.end('ok');
+        }, delay);
+      });
+    });
+    await new Promise((r) => server.listen(0, '127.0.0.1', () => r(undefined)));
+    const base = `http://127.0.0.1:${/** @type {import('node:net').AddressInfo} */ (server.address()).port}`;
+    try {
+      sim = await startSimulator({ ...FAST, callbackCopies: 2 });
+      const jobId = await submitOk({ model: 'sora-2', prompt: 'copies', hookUrl: `${base}/c` });
+      await waitFor(() => seen.length === 2 && seen.every((h) => h.answeredAt));
+      await sleep(100);
+      expect(seen).toHaveLength(2);
+      expect(seen[1].at).toBeGreaterThanOrEqual(/** @type {number} */ (seen[0].answeredAt));
+      expect(sim.getJob(jobId).callbacks.map((/** @type {any} */ c) => [c.status, c.reason])).toEqual([
+        [200, 'auto'],
+        [200, 'duplicate'],
+      ]);
+    } finally {
+      await new Promise((r) => { server.closeAllConnections(); server.close(() => r(undefined)); });
+    }
+  });
+
+  test('callbackCopiesConcurrent sends the copies at the same time', async () => {
+    // Nothing is answered until both copies have arrived: sent one after another, the second never would.
+    /** @type {http.ServerResponse[]} */
+    const waiting = [];
+    const server = http.createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        waiting.push(res);
+        if (waiting.length === 2) for (const r of waiting) r.end('ok');
+      });
+    });
+    await new Promise((r) => server.listen(0, '127.0.0.1', () => r(undefined)));
+    const base = `http://127.0.0.1:${/** @type {import('node:net').AddressInfo} */ (server.address()).port}`;
+    try {
+      sim = await startSimulator({ ...FAST, callbackCopies: 2, callbackCopiesConcurrent: true, callbackTimeoutMs: 2000 });
+      const jobId = await submitOk({ model: 'sora-2', prompt: 'together', hookUrl: `${base}/t` });
+      await waitFor(() => sim.getJob(jobId).callbacks.length === 2);
+      expect(waiting).toHaveLength(2);
+      expect(sim.getJob(jobId).callbacks.map((/** @type {any} */ c) => c.status)).toEqual([200, 200]);
+      expect(sim.getJob(jobId).callbacks.map((/** @type {any} */ c) => c.reason).sort()).toEqual(['auto', 'duplicate']);
+    } finally {
+      await new Promise((r) => { server.closeAllConnections(); server.close(() => r(undefined)); });
+    }
+  });
+
+  test('callbackJitterMs delays each delivery by a seeded 0…N ms, so callbacks arrive out of end order', async () => {
+    const rx = await startReceiver();
+    try {
+      const jitter = 600;
+      sim = await startSimulator({ queueMs: 10, renderMs: 10, queueLimit: 10, callbackJitterMs: jitter, callbackJitterSeed: 7 });
+      const ids = [];
+      for (let i = 0; i < 6; i++) {
+        ids.push(await submitOk({ model: 'sora-2', prompt: `j${i} [sim:render=${i * 40}]`, hookUrl: `${rx.base}/j${i}` }));
+      }
+      await waitFor(() => rx.hits.length === 6, 5000);
+      const jobs = ids.map((id) => sim.getJob(id));
+      const delays = jobs.map((job) => Date.parse(job.callbacks[0].at) - Date.parse(job.endedAt));
+      for (const d of delays) expect(d).toBeLessThanOrEqual(jitter + 300);
+      // the jobs ended in submission order (40 ms apart); the seeded delays reorder their callbacks
+      const endOrder = [...jobs].sort((a, b) => Date.parse(a.endedAt) - Date.parse(b.endedAt)).map((job) => job.jobId);
+      expect(endOrder).toEqual(ids);
+      const arrival = rx.hits.map((hit) => ids[Number(/\/j(\d)/.exec(hit.url)?.[1])]);
+      expect(arrival).not.toEqual(endOrder);
+      // the same seed gives the same delays
+      const { CallbackSender } = require('./simulator/callbacks');
+      const draws = (/** @type {number} */ seed) => {
+        const sender = new CallbackSender(/** @type {any} */ ({ getConfig: () => ({ callbackJitterMs: jitter, callbackJitterSeed: seed }) }));
+        return Array.from({ length: 6 }, () => sender.nextJitterMs());
+      };
+      expect(draws(7)).toEqual(draws(7));
+      expect(draws(7)).not.toEqual(draws(8));
+      expect(draws(7).every((d) => d >= 0 && d <= jitter)).toBe(true);
+    } finally {
+      await rx.close();
+    }
+  });
+
+  test('callbackCopies and callbackCopiesConcurrent are validated', async () => {
+    sim = await startSimulator(FAST);
+    expect(() => sim.configure({ callbackCopies: 0 })).toThrow(/at least 1/);
+    expect(() => sim.configure({ callbackCopiesConcurrent: /** @type {any} */ ('yes') })).toThrow(/boolean/);
+    expect(sim.configure({ callbackCopiesConcurrent: /** @type {any} */ ('true'), callbackCopies: 3 })).toMatchObject({ callbackCopies: 3, callbackCopiesConcurrent: true });
+  });
+
   test('sendCallback replays a callback (times, url and body overrides)', async () => {
     const rx = await startReceiver([200, 200, 410]);
     try {

@@ -28,6 +28,11 @@
 //   filesystem (the run JSON holds an `id` reference, no `data`).
 // - Public API: both need `scopes` when creating an API key (POST /rest/api-keys); we ask
 //   GET /rest/api-keys/scopes and request all of them.
+//
+// Queue mode (scripts/n8n/queue/): an instance is one n8n process. `role` picks the command
+// (`start` for main, `worker`, `webhook`), `db` swaps SQLite for a Postgres cluster (its env and a
+// query function), and `env` adds the Redis/queue settings. The SQL here quotes camelCase columns
+// so that it runs on both databases.
 
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
@@ -196,18 +201,38 @@ function tail(file, n = 60) {
 }
 
 /**
+ * What each process role runs and when it counts as up: the log line n8n prints once it serves
+ * requests, and the health endpoint (a worker's is on QUEUE_HEALTH_CHECK_PORT).
+ */
+const ROLES = {
+	main: { command: 'start', readyLine: /Editor is now accessible/ },
+	worker: { command: 'worker', readyLine: /n8n worker is now ready/ },
+	webhook: { command: 'webhook', readyLine: /Webhook listener waiting for requests/ },
+};
+
+/**
  * Creates a fresh n8n user folder with the package installed. Nothing runs until you call
  * a CLI method or start(). Options:
  *   line '1'|'2'; packageDir (built package with dist/, default repo root); port; webhookUrl;
- *   env (extra/override env vars); installPackage (default true); log (fn for progress lines).
+ *   env (extra/override env vars); installPackage (default true); log (fn for progress lines);
+ *   role 'main' (default, `n8n start`) | 'worker' | 'webhook'; parentDir (where the user folder
+ *   is created, default the OS temp dir) and folderName (its name, default a random one);
+ *   db ({ env, query(sql, params) }: another database than the instance's own SQLite file,
+ *   e.g. the Postgres cluster of a queue-mode cluster).
  */
 async function createN8nInstance(opts = {}) {
 	const line = normaliseLine(opts.line || '2');
 	const n8n = opts.n8n || (await ensureN8n(line));
 	const packageDir = path.resolve(opts.packageDir || repoRoot);
 	const log = opts.log || ((m) => process.stderr.write(`[n8n ${n8n.version}] ${m}\n`));
+	const role = opts.role || 'main';
+	if (!ROLES[role]) throw new Error(`unknown n8n role '${role}' (use ${Object.keys(ROLES).join(', ')})`);
 
-	const userFolder = await fsp.mkdtemp(path.join(os.tmpdir(), `n8n-ttapi-sora-${line}-`));
+	let userFolder;
+	if (opts.folderName) {
+		userFolder = path.join(opts.parentDir || os.tmpdir(), opts.folderName);
+		await fsp.mkdir(userFolder); // fails if it exists: a user folder is never shared
+	} else userFolder = await fsp.mkdtemp(path.join(opts.parentDir || os.tmpdir(), `n8n-ttapi-sora-${line}-`));
 	const dataDir = path.join(userFolder, '.n8n');
 	const logFile = path.join(userFolder, 'n8n.log');
 	const cliLogFile = path.join(userFolder, 'cli.log');
@@ -215,7 +240,7 @@ async function createN8nInstance(opts = {}) {
 
 	if (opts.installPackage !== false) await installPackage(packageDir, dataDir);
 
-	const [freePort, brokerPort] = await freePorts(2);
+	const [freePort, brokerPort, freeHealthPort] = await freePorts(3);
 	const port = opts.port || freePort;
 	const baseUrl = `http://127.0.0.1:${port}`;
 	const webhookUrl = opts.webhookUrl || `${baseUrl}/`;
@@ -256,7 +281,18 @@ async function createN8nInstance(opts = {}) {
 		env.N8N_WEBHOOK_URL = webhookUrl;
 		env.N8N_DISABLED_MODULES = 'mcp-registry';
 	}
+	if (opts.db) {
+		delete env.DB_TYPE;
+		Object.assign(env, opts.db.env);
+	}
+	if (role === 'worker') {
+		env.QUEUE_HEALTH_CHECK_ACTIVE = 'true';
+		env.QUEUE_HEALTH_CHECK_PORT = String(freeHealthPort);
+		env.N8N_WORKER_SERVER_ADDRESS = '127.0.0.1';
+	}
 	Object.assign(env, opts.env || {});
+	const healthUrl =
+		role === 'worker' ? `http://127.0.0.1:${env.QUEUE_HEALTH_CHECK_PORT}/healthz` : `${baseUrl}/healthz`;
 
 	let server = null; // the `n8n start` child
 	let serverLog = null;
@@ -312,6 +348,8 @@ async function createN8nInstance(opts = {}) {
 		line,
 		version: n8n.version,
 		n8n,
+		role,
+		healthUrl,
 		userFolder,
 		dataDir,
 		logFile,
@@ -337,19 +375,25 @@ async function createN8nInstance(opts = {}) {
 
 		/** Imports one workflow (inactive); returns its id. */
 		async importWorkflow(wf) {
-			assertStopped('importWorkflow');
-			const data = {
+			const [id] = await instance.importWorkflows([wf]);
+			return id;
+		},
+
+		/** Imports several workflows (inactive) with one CLI call (each call boots n8n); returns their ids. */
+		async importWorkflows(wfs) {
+			assertStopped('importWorkflows');
+			const list = wfs.map((wf) => ({
 				id: wf.id || randomId(),
 				name: wf.name || 'test workflow',
 				active: false,
 				settings: { executionOrder: 'v1' },
 				connections: {},
 				...wf,
-			};
-			data.active = false;
-			const file = await writeInput('workflow', [data]);
+				active: false,
+			}));
+			const file = await writeInput('workflow', list);
 			await runCli(['import:workflow', `--input=${file}`]);
-			return data.id;
+			return list.map((data) => data.id);
 		},
 
 		/** Activates (1.x) / publishes (2.x) an imported workflow; verified in the DB. */
@@ -357,7 +401,7 @@ async function createN8nInstance(opts = {}) {
 			assertStopped('activateWorkflow');
 			const args = line === '1' ? ['update:workflow', `--id=${id}`, '--active=true'] : ['publish:workflow', `--id=${id}`];
 			await runCli(args);
-			const cols = line === '1' ? 'active' : 'active, activeVersionId';
+			const cols = line === '1' ? 'active' : 'active, "activeVersionId"';
 			const rows = await instance.dbQuery(`SELECT ${cols} FROM workflow_entity WHERE id = ?`, [id]);
 			const ok = rows.length === 1 && (line === '1' ? !!rows[0].active : !!rows[0].activeVersionId);
 			if (!ok) throw new Error(`workflow ${id} is not active after ${args[0]}: ${JSON.stringify(rows)}`);
@@ -382,20 +426,28 @@ async function createN8nInstance(opts = {}) {
 			return { ...res, ok: res.code === 0 && !runError(run), run, error: runError(run) };
 		},
 
-		/** Starts `n8n start`; resolves when /healthz answers and the editor URL is logged. */
+		/**
+		 * Starts the role's process (`n8n start` for main); resolves when its health endpoint
+		 * answers and its ready line is logged.
+		 */
 		async start({ timeoutMs = 120_000, settleMs = 1000 } = {}) {
 			if (server) return;
+			const { command, readyLine: readyPattern } = ROLES[role];
 			serverLog = fs.createWriteStream(logFile, { flags: 'a' });
-			serverLog.write(`\n===== n8n start ${new Date().toISOString()}\n`);
-			const child = spawnTracked(n8n.nodeBin, [n8n.n8nBin, 'start'], {
+			serverLog.write(`\n===== n8n ${command} ${new Date().toISOString()}\n`);
+			const child = spawnTracked(n8n.nodeBin, [n8n.n8nBin, command], {
 				cwd: userFolder,
 				env,
 				stdio: ['ignore', 'pipe', 'pipe'],
 			});
 			let readyLine = false;
+			let seen = '';
 			child.stdout.on('data', (d) => {
 				serverLog.write(d);
-				if (/Editor is now accessible/.test(String(d))) readyLine = true;
+				if (readyLine) return;
+				// the ready line can arrive split over two chunks
+				seen = (seen + String(d)).slice(-4000);
+				if (readyPattern.test(seen)) readyLine = true;
 			});
 			child.stderr.on('data', (d) => serverLog.write(d));
 			server = child;
@@ -405,14 +457,14 @@ async function createN8nInstance(opts = {}) {
 			while (true) {
 				if (exited) {
 					server = null;
-					throw new Error(`n8n start exited early (${JSON.stringify(exited)})\n${tail(logFile)}`);
+					throw new Error(`n8n ${command} exited early (${JSON.stringify(exited)})\n${tail(logFile)}`);
 				}
 				if (Date.now() - t0 > timeoutMs) {
 					await instance.stop();
-					throw new Error(`n8n did not become healthy in ${timeoutMs} ms\n${tail(logFile)}`);
+					throw new Error(`n8n ${command} did not become healthy in ${timeoutMs} ms\n${tail(logFile)}`);
 				}
 				try {
-					const r = await fetch(`${baseUrl}/healthz`, { signal: AbortSignal.timeout(2000) });
+					const r = await fetch(healthUrl, { signal: AbortSignal.timeout(2000) });
 					if (r.ok && readyLine) break;
 				} catch {
 					/* not listening yet */
@@ -423,7 +475,23 @@ async function createN8nInstance(opts = {}) {
 			// Production webhooks answered at once after the editor line in our runs on both lines;
 			// a short settle covers slower machines (use waitForWebhook for 404 retries).
 			await sleep(settleMs);
-			log(`server up on ${baseUrl} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+			log(`${role === 'main' ? 'server' : role} up on ${role === 'worker' ? healthUrl : baseUrl} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+		},
+
+		/** Kills the process group at once (default SIGKILL, as a crash would) and waits for it to exit. */
+		async kill(signal = 'SIGKILL') {
+			const child = server;
+			if (!child) return;
+			killGroup(child.pid, signal);
+			await child.exited;
+			server = null;
+			rest.cookie = null;
+			await new Promise((r) => serverLog.end(r));
+		},
+
+		/** PID of the running process (undefined when stopped). */
+		get pid() {
+			return server ? server.pid : undefined;
 		},
 
 		/** SIGTERM, wait up to graceMs, then SIGKILL the whole process group. */
@@ -457,8 +525,12 @@ async function createN8nInstance(opts = {}) {
 			}
 		},
 
-		/** Runs SQL against .n8n/database.sqlite with Node 24's built-in node:sqlite (read-only). */
+		/**
+		 * Runs SQL against .n8n/database.sqlite with Node 24's built-in node:sqlite (read-only), or
+		 * through `db.query` when the instance was given another database.
+		 */
 		async dbQuery(sql, params = [], attempt = 0) {
+			if (opts.db) return await opts.db.query(sql, params);
 			const db = path.join(dataDir, 'database.sqlite');
 			const code = `
 				const { DatabaseSync } = require('node:sqlite');
@@ -636,6 +708,8 @@ function linesFromArgs(argv, usage) {
 
 module.exports = {
 	VERSIONS,
+	ROLES,
+	ENCRYPTION_KEY,
 	PACKAGE_NAME,
 	NODE_TYPE_PREFIX: PACKAGE_NAME,
 	ensureN8n,

@@ -50,6 +50,10 @@ class CallbackSender {
     this.closed = false;
     /** bumped on reset so that callbacks scheduled before a reset do nothing afterwards */
     this.generation = 0;
+    /** state of the jitter generator (see nextJitterMs); restarted on reset and when the seed changes */
+    /** @type {number|undefined} */
+    this.jitterSeed = undefined;
+    this.jitterState = 0;
   }
 
   /**
@@ -165,12 +169,40 @@ class CallbackSender {
         return;
       }
       if (fault && fault.kind === 'slow') await this.deps.timers.sleep(fault.delayMs ?? 0);
-      const retries = this.deps.getConfig().callbackRetries;
-      await this.deliver(job, url, bodyFn, { retries, reason: 'auto' });
+      const { callbackRetries: retries, callbackCopies: copies, callbackCopiesConcurrent: concurrent } = this.deps.getConfig();
+      /** @param {number} copy */
+      const sendCopy = async (copy) => {
+        const jitter = this.nextJitterMs();
+        if (jitter > 0) await this.deps.timers.sleep(jitter);
+        if (this.closed || gen !== this.generation) return;
+        await this.deliver(job, url, bodyFn, { retries, reason: copy === 0 ? 'auto' : 'duplicate' });
+      };
+      if (concurrent) await Promise.all(Array.from({ length: copies }, (_, copy) => sendCopy(copy)));
+      else for (let copy = 0; copy < copies; copy++) await sendCopy(copy);
       if (job.markers.duplicateCallback) {
         await this.deliver(job, url, bodyFn, { retries, reason: 'duplicate' });
       }
     }, this.deps.getConfig().callbackDelayMs);
+  }
+
+  /**
+   * The next extra delay before an automatic delivery: 0 unless callbackJitterMs is set, then
+   * 0…callbackJitterMs from a generator seeded with callbackJitterSeed (mulberry32), so that a run
+   * can be repeated with the same delays.
+   */
+  nextJitterMs() {
+    const { callbackJitterMs, callbackJitterSeed } = this.deps.getConfig();
+    if (!callbackJitterMs) return 0;
+    if (this.jitterSeed !== callbackJitterSeed) {
+      this.jitterSeed = callbackJitterSeed;
+      this.jitterState = callbackJitterSeed >>> 0;
+    }
+    this.jitterState = (this.jitterState + 0x6d2b79f5) >>> 0;
+    let t = this.jitterState;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    const unit = ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    return Math.round(unit * callbackJitterMs);
   }
 
   /**
@@ -198,6 +230,7 @@ class CallbackSender {
   /** Forget scheduled callbacks (timers are cleared by the owner) and abort in-flight ones. */
   reset() {
     this.generation += 1;
+    this.jitterSeed = undefined;
     for (const req of this.inflight) req.destroy();
     this.inflight.clear();
   }

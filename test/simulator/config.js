@@ -21,6 +21,10 @@
  * @property {number} callbackRetries    retries of a failed callback (non-2xx or network error)
  * @property {number} callbackRetryDelayMs spacing between callback retries
  * @property {number} callbackTimeoutMs  per-attempt timeout of an outgoing callback
+ * @property {number} callbackCopies     how many times each automatic callback is delivered (≥ 1)
+ * @property {boolean} callbackCopiesConcurrent  deliver the copies at the same time, not one after another
+ * @property {number} callbackJitterMs   extra pseudo-random delay 0…N ms before each delivery (shuffles the order)
+ * @property {number} callbackJitterSeed seed of that delay's generator (same seed, same delays)
  * @property {number} balance            starting quota of each API key (GET /midjourney/v1/info)
  * @property {number} maxPromptLength    prompt length cap (older TTAPI page: 4000)
  * @property {((line: string) => void)|undefined} logger  optional request log (API keys never logged)
@@ -43,6 +47,10 @@ const DEFAULTS = Object.freeze({
   callbackRetries: 0,
   callbackRetryDelayMs: 1000,
   callbackTimeoutMs: 10000,
+  callbackCopies: 1,
+  callbackCopiesConcurrent: false,
+  callbackJitterMs: 0,
+  callbackJitterSeed: 1,
   balance: 100000,
   maxPromptLength: 4000,
   logger: undefined,
@@ -58,6 +66,9 @@ const NON_NEGATIVE_INTS = [
   'callbackRetries',
   'callbackRetryDelayMs',
   'callbackTimeoutMs',
+  'callbackCopies',
+  'callbackJitterMs',
+  'callbackJitterSeed',
   'maxPromptLength',
 ];
 
@@ -92,6 +103,10 @@ function mergeConfig(base, changes, opts = {}) {
       if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
         throw new TypeError(`option "${key}" must be a non-negative integer`);
       }
+      if (key === 'callbackCopies' && value < 1) throw new TypeError('option "callbackCopies" must be at least 1');
+    } else if (key === 'callbackCopiesConcurrent') {
+      value = raw === 'true' ? true : raw === 'false' ? false : raw;
+      if (typeof value !== 'boolean') throw new TypeError('option "callbackCopiesConcurrent" must be a boolean');
     } else if (key === 'balance') {
       value = typeof raw === 'string' ? Number(raw) : raw;
       if (typeof value !== 'number' || !Number.isFinite(value)) {
