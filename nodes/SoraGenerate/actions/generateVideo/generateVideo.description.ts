@@ -78,8 +78,9 @@ export const generateVideoDescription: INodeProperties[] = [
 		type: 'number',
 		typeOptions: { minValue: 1, numberPrecision: 1 },
 		default: 15,
-		description: 'How often to ask TTAPI whether a job has finished (when polling)',
-		displayOptions: showFor({ waitMode: [WAIT_MODES.poll, WAIT_MODES.auto] }),
+		description:
+			'How often to ask TTAPI whether a job has finished: when polling, and in Wait for Callback while items of a batch larger than Max Jobs in Flight wait for a free place',
+		displayOptions: showFor({ waitMode: WAITING_MODES }),
 	},
 	{
 		displayName: 'Timeout (Minutes)',

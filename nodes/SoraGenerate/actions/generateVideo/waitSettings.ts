@@ -34,13 +34,14 @@ export function readWaitSettings(context: IExecuteFunctions): WaitSettings {
 	const waits = waitMode !== WAIT_MODES.none;
 	const polls = waitMode === WAIT_MODES.poll || waitMode === WAIT_MODES.auto;
 	const callsBack = waitMode === WAIT_MODES.callback || waitMode === WAIT_MODES.auto;
+	// Wait for Callback polls too, while items of a batch wait for a place among Max Jobs in Flight.
 	const binaryPropertyName = String(context.getNodeParameter('options.binaryPropertyName', 0, 'data')).trim();
 	if (!binaryPropertyName) {
 		throw new NodeOperationError(context.getNode(), 'Invalid "Put Video in Field": must not be empty');
 	}
 	return {
 		waitMode,
-		pollIntervalMs: polls ? numberAtLeast(context, 'pollIntervalSeconds', 'Poll Interval (Seconds)', 1, 15) * 1000 : 0,
+		pollIntervalMs: waits ? numberAtLeast(context, 'pollIntervalSeconds', 'Poll Interval (Seconds)', 1, 15) * 1000 : 0,
 		timeoutMs: callsBack && !polls ? 0 : numberAtLeast(context, 'timeoutMinutes', 'Timeout (Minutes)', 0.1, 30) * 60_000,
 		maxWaitMs: callsBack ? numberAtLeast(context, 'maxWaitMinutes', 'Max Wait (Minutes)', 0.1, 180) * 60_000 : 0,
 		recheckMs: callsBack ? numberAtLeast(context, 'options.safetyCheckMinutes', 'Safety Check Every (Minutes)', 1, 10) * 60_000 : 0,
