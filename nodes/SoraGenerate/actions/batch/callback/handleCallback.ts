@@ -137,7 +137,7 @@ export async function handleCallback(this: IWebhookFunctions, kinds: JobKinds): 
 		// Max Wait has passed: end with what is known; every unfinished item keeps its job ID.
 		if (atMaxWait) return await resume(this, kind, stored, view.items, enteredAt);
 		if (own && view.ownLagging) {
-			followLaggingJob(this, client, kind, stored, secret, own.jobId);
+			followLaggingJob(this, stored, secret, own.jobId);
 			return answer(this, 503, { error: `TTAPI does not show job ${own.jobId} as ended yet; it is checked again within seconds` });
 		}
 		if (!view.allFinal) return { webhookResponse: RECEIVED };

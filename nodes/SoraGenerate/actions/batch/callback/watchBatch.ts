@@ -1,14 +1,10 @@
-import type { IDataObject, IExecuteFunctions, IN8nHttpFullResponse, IWebhookFunctions } from 'n8n-workflow';
+import type { IExecuteFunctions, IN8nHttpFullResponse, IWebhookFunctions } from 'n8n-workflow';
 
 import { pause } from '../../../../shared/backoff';
-import { FINAL_STATUSES, RUNNING_STATUSES } from '../../../../shared/constants';
-import { fetchJob } from '../../../../shared/soraApi';
-import type { TtApiClient } from '../../../../shared/transport';
-import type { JobKind } from '../jobKind';
 import type { CallbackBatch } from './callbackBatch';
 import type { ProbeKind } from './callbackUrls';
 import { probeUrl } from './callbackUrls';
-import { cacheFinal, claimTimer, releaseTimer } from './processCache';
+import { claimTimer, releaseTimer } from './processCache';
 
 /**
  * Knocks: this package calling its own execution's resume URL, so that webhook() (on whichever
@@ -28,14 +24,17 @@ const SAVE_RETRY_MS = [100, 200, 400, 800, 1600, 3000, 5000, 5000, 10_000, 10_00
 const FALLBACK_DEADLINE_DELAY_MS = 20_000;
 /** When TTAPI could not be asked, or a call found the batch complete but left the resume to a knock. */
 export const RECHECK_DELAYS_MS = [5000, 15_000, 30_000, 60_000, 120_000];
-const LAG_POLL_MS = [1000, 2000, 3000, 5000, 10_000, 20_000, 30_000];
+/** After a lagging record: the knocks cover lags of up to about two minutes; later ones wait for the safety check. */
+const LAG_KNOCKS_MS = [1500, 2000, 3000, 5000, 10_000, 20_000, 30_000, 60_000];
 
 const jitter = (ms: number) => Math.round(Math.random() * ms);
 
 /** Runs a timer's work after the call that started it has returned; it ends quietly (stopped, or its process is going away). */
-function runInBackground(name: string, stop: AbortSignal, work: () => Promise<void>): void {
+function runInBackground(context: KnockContext, name: string, stop: AbortSignal, work: () => Promise<void>): void {
 	void work()
-		.catch(() => undefined)
+		.catch((error: Error) => {
+			if (!stop.aborted) context.logger.debug(`Sora Generate stopped ${name.split(':')[0]}: ${error.message}`);
+		})
 		.finally(() => releaseTimer(name, stop));
 }
 
@@ -92,7 +91,7 @@ export function watchBatch(context: KnockContext, batch: CallbackBatch, secret: 
 			if (kind === 'deadline' && answer === 'trouble') await pause(30_000, stop);
 		}
 	};
-	runInBackground(name, stop, watch);
+	runInBackground(context, name, stop, watch);
 }
 
 /** Knocks again after a while, and again while TTAPI cannot be asked: one such recheck per batch and process. */
@@ -100,7 +99,7 @@ export function recheckSoon(context: KnockContext, batch: CallbackBatch, secret:
 	const name = `recheck:${batch.resumeUrl}`;
 	const stop = claimTimer(name);
 	if (!stop) return;
-	runInBackground(name, stop, async () => {
+	runInBackground(context, name, stop, async () => {
 		for (const delay of delaysMs) {
 			await pause(delay + jitter(2000), stop);
 			if ((await knock(context, probeUrl(batch, secret, 'check'), { untilSaved: false, stop })) !== 'trouble') return;
@@ -110,34 +109,20 @@ export function recheckSoon(context: KnockContext, batch: CallbackBatch, secret:
 
 /**
  * A callback came for a job TTAPI's record does not show as ended yet (TTAPI's record lags its
- * callback). This process reads the record again within seconds and knocks once it shows the end,
- * so the batch never waits for the safety check (TTAPI, answered 503, may also send it again).
+ * callback). This process knocks within seconds, and again for a couple of minutes, so the batch
+ * never waits for the safety check (TTAPI, answered 503, may also send it again). The knocks, not
+ * this timer, read TTAPI: a webhook call may use the credential only while it is being handled
+ * (n8n 2.x releases what credential expressions need when the call ends).
  */
-export function followLaggingJob(
-	context: IWebhookFunctions,
-	client: TtApiClient,
-	kind: JobKind,
-	batch: CallbackBatch,
-	secret: string,
-	jobId: string,
-): void {
+export function followLaggingJob(context: IWebhookFunctions, batch: CallbackBatch, secret: string, jobId: string): void {
 	const name = `lag:${jobId}`;
 	const stop = claimTimer(name);
 	if (!stop) return;
-	runInBackground(name, stop, async () => {
-		for (let attempt = 0; Date.now() < batch.deadline; attempt++) {
-			await pause(LAG_POLL_MS[Math.min(attempt, LAG_POLL_MS.length - 1)], stop);
-			let record: IDataObject | undefined;
-			try {
-				record = await fetchJob(client, jobId, { maxAttempts: 2, backoffBaseMs: 1000 });
-			} catch {
-				continue;
-			}
-			const result = kind.normalise(record, jobId);
-			if (RUNNING_STATUSES.includes(result.status)) continue;
-			if (FINAL_STATUSES.includes(result.status)) cacheFinal(jobId, { result });
-			if ((await knock(context, probeUrl(batch, secret, 'check'), { untilSaved: false, stop })) === 'trouble') recheckSoon(context, batch, secret);
-			return;
+	runInBackground(context, name, stop, async () => {
+		for (const delay of LAG_KNOCKS_MS) {
+			if (Date.now() >= batch.deadline) return;
+			await pause(delay, stop);
+			if ((await knock(context, probeUrl(batch, secret, 'check'), { untilSaved: false, stop })) === 'over') return;
 		}
 	});
 }
