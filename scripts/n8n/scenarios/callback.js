@@ -139,6 +139,8 @@ async function runLine(line, log) {
 			await startFlow('one', ['a paper boat at dawn']);
 			const execution = await finish('one');
 			const [item] = nodeItems(execution, GENERATE);
+			// n8n 1.x: the node answers the resuming callback a moment after the execution resumed
+			for (let waited = 0; !jobsFor('a paper boat at dawn')[0]?.callbacks?.length && waited < 5000; waited += 100) await sleep(100);
 			const job = jobsFor('a paper boat at dawn')[0];
 			const ok =
 				execution.status === 'success' &&
