@@ -455,6 +455,29 @@ describe('prompt markers', () => {
   });
 });
 
+  test('[sim:fetch-lag=ms]: the callback carries the final record while fetch still says ON_QUEUE, until the lag has passed', async () => {
+    const rx = await startReceiver();
+    try {
+      sim = await startSimulator(FAST);
+      const jobId = await submitOk({ model: 'sora-2', prompt: 'lagging record [sim:fetch-lag=600]', hookUrl: `${rx.base}/h` });
+      await waitFor(() => rx.hits.length === 1);
+      const called = JSON.parse(rx.hits[0].body);
+      expect(called).toMatchObject({ status: 'SUCCESS', jobId, data: { videoUrl: `${sim.url}/videos/${jobId}.mp4` } });
+      expect(called.data.finishTime).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
+
+      const lagging = (await fetchJob(jobId)).json;
+      expect(lagging).toMatchObject({ status: 'ON_QUEUE', message: '', jobId, data: { videoUrl: null, finishTime: null, prompt: 'lagging record [sim:fetch-lag=600]' } });
+      expect(sim.counters().laggedFetches).toBe(1);
+      expect(sim.getJob(jobId)?.status).toBe('SUCCESS'); // the job itself has ended
+
+      await sleep(650);
+      expect((await fetchJob(jobId)).json).toEqual(called);
+      expect(sim.counters().laggedFetches).toBe(1);
+    } finally {
+      await rx.close();
+    }
+  });
+
 describe('faults', () => {
   test('generations status 500 is decided after the job was created', async () => {
     sim = await startSimulator(FAST);

@@ -11,7 +11,8 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { generateVideoDescription } from './actions/generateVideo/generateVideo.description';
 import { getVideoDescription } from './actions/getVideo/getVideo.description';
-import { handleCallback } from './actions/generateVideo/callback/handleCallback';
+import { handleCallback } from './actions/batch/callback/handleCallback';
+import { JOB_KINDS } from './actions/jobKinds';
 import { route } from './actions/router';
 
 export class SoraGenerate implements INodeType {
@@ -89,6 +90,6 @@ export class SoraGenerate implements INodeType {
 	}
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		return await handleCallback.call(this);
+		return await handleCallback.call(this, JOB_KINDS);
 	}
 }

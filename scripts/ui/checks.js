@@ -25,8 +25,8 @@ const EXPECTED = {
 		notice: /^Auto waits for TTAPI's callback .* polls otherwise/,
 	},
 	callback: {
-		shows: ['maxWaitMinutes', 'maxJobsInFlight', 'downloadVideo'],
-		hides: ['pollIntervalSeconds', 'timeoutMinutes'],
+		shows: ['pollIntervalSeconds', 'maxWaitMinutes', 'maxJobsInFlight', 'downloadVideo'],
+		hides: ['timeoutMinutes'],
 		options: ['Put Video in Field', 'Safety Check Every (Minutes)', 'Verify With TTAPI'],
 		notice: /^The execution pauses while Sora renders/,
 	},

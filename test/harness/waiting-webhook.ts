@@ -68,7 +68,12 @@ export interface RunWaitingWebhookOptions extends WaitingNodeTarget {
 	request?: WaitingRequest;
 	/** A real response the recorded answer is mirrored onto (the server uses it). */
 	forwardTo?: http.ServerResponse;
+	/** Called as soon as webhook() returns, before a late answer of its own (n8n saves a resume then). */
+	onReturned?: (result: IWebhookResponseData | undefined) => void;
 }
+
+/** How long a node that answers the call itself (noWebhookResponse) may take to do so, as n8n keeps the connection open. */
+const LATE_ANSWER_WAIT_MS = 10_000;
 
 export type WaitingResponse = RecordedResponse;
 
@@ -167,8 +172,14 @@ export async function runWaitingWebhook(options: RunWaitingWebhookOptions): Prom
 		} catch (thrown) {
 			error = thrown as Error;
 		}
+		options.onReturned?.(error ? undefined : result);
 		if (!error && result && result.noWebhookResponse !== true && !response.record.ended) {
 			response.status(200).json(result.webhookResponse ?? { message: 'Workflow was started' });
+		}
+		if (!error && result?.noWebhookResponse === true) {
+			for (const until = Date.now() + LATE_ANSWER_WAIT_MS; !response.record.ended && Date.now() < until; ) {
+				await new Promise((resolve) => setTimeout(resolve, 10));
+			}
 		}
 		const items = result?.workflowData?.[0] ?? [];
 		await materialiseBinaries(items, binaryStore.service);
@@ -257,17 +268,20 @@ export async function startWaitingWebhookServer(target: WaitingNodeTarget): Prom
 			storedItems: JSON.parse(JSON.stringify(items)) as INodeExecutionData[],
 			request: { body, query },
 			forwardTo: res,
+			onReturned: (returned) => {
+				// n8n resumes the execution with the node's output; it is no longer waiting.
+				if (!returned?.workflowData || resumed.has(executionId)) return;
+				resumed.set(executionId, returned.workflowData[0] ?? []);
+				stored.delete(executionId);
+			},
 		});
 		if (!result.response.ended) {
 			res.statusCode = 500;
 			res.setHeader('content-type', 'application/json');
 			res.end(JSON.stringify({ code: 0, message: 'Workflow Webhook Error: Workflow could not be started!' }));
 		}
-		if (result.resumed) {
-			// n8n resumes the execution with the node's output; it is no longer waiting.
-			resumed.set(executionId, result.items);
-			stored.delete(executionId);
-		}
+		// The output with its binaries read back (what the execution resumed with).
+		if (result.resumed && resumed.get(executionId) !== result.items) resumed.set(executionId, result.items);
 		calls.push({ ...result, executionId, url, query });
 	}
 
@@ -286,7 +300,8 @@ export async function startWaitingWebhookServer(target: WaitingNodeTarget): Prom
 		resumedWith: (executionId) => resumed.get(executionId),
 		async waitForResume(executionId, timeoutMs = 20_000) {
 			const deadline = Date.now() + timeoutMs;
-			while (!resumed.has(executionId)) {
+			// resumed as soon as webhook() returned; the call is recorded once it has been answered
+			while (!resumed.has(executionId) || !calls.some((entry) => entry.executionId === executionId && entry.resumed)) {
 				if (Date.now() > deadline) throw new Error(`execution ${executionId} did not resume within ${timeoutMs} ms`);
 				await new Promise((resolve) => setTimeout(resolve, 25));
 			}

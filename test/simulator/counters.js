@@ -35,6 +35,8 @@ function emptyCounters() {
     fetchCalls: 0,
     /** @type {Record<string, number>} */
     fetchCallsByJob: {},
+    /** fetch answers that reported a [sim:fetch-lag] job as still running after it ended */
+    laggedFetches: 0,
     /** @type {CallbackRecord[]} every outgoing callback attempt */
     callbacks: [],
     /** callbacks suppressed by a 'drop' fault */

@@ -221,6 +221,19 @@ class JobStore {
   }
 
   /**
+   * What /sora/fetch answers: the fetch body, except while a `[sim:fetch-lag=ms]` job's record
+   * still lags its end (the callback already carried the final record).
+   * @param {Job} job
+   */
+  fetchAnswer(job) {
+    const body = this.fetchBody(job);
+    const lag = job.markers.fetchLagMs;
+    if (!lag || !job.endedAt || Date.now() - Date.parse(job.endedAt) >= lag) return body;
+    this.deps.counters.state.laggedFetches += 1;
+    return { ...body, status: 'ON_QUEUE', message: '', data: { ...body.data, videoUrl: null, finishTime: null } };
+  }
+
+  /**
    * JSON-able copy of a job record without the API key and timer handles.
    * @param {Job} job
    */

@@ -14,6 +14,9 @@
  *   [sim:video=404]            the video URL answers 404
  *   [sim:video=truncate]       the video response is cut off halfway (full Content-Length declared)
  *   [sim:duplicate-callback]   the callback is sent twice
+ *   [sim:fetch-lag=<ms>]       /sora/fetch lags the job's end by <ms>: it still reports ON_QUEUE
+ *                              (no video URL, no finishTime) while the callback, sent at the end,
+ *                              carries the final record (TTAPI's record lagging its callback)
  *
  * @typedef {Object} Markers
  * @property {string} [fail]
@@ -23,6 +26,7 @@
  * @property {boolean} [noVideoUrl]
  * @property {'404'|'truncate'} [video]
  * @property {boolean} [duplicateCallback]
+ * @property {number} [fetchLagMs]
  * @property {string[]} unknown   markers that were not understood (kept for debugging)
  */
 
@@ -66,6 +70,12 @@ function parseMarkers(prompt) {
       case 'duplicate-callback':
         markers.duplicateCallback = true;
         break;
+      case 'fetch-lag': {
+        const ms = Number(value);
+        if (Number.isFinite(ms) && ms >= 0) markers.fetchLagMs = ms;
+        else markers.unknown.push(m[0]);
+        break;
+      }
       default:
         markers.unknown.push(m[0]);
     }

@@ -212,7 +212,7 @@ async function handleFetch(ctx, req, res, url) {
     sendJson(res, 200, { status: 'FAILED', message: 'job not found', jobId: id, data: null });
     return;
   }
-  sendJson(res, 200, ctx.jobs.fetchBody(job));
+  sendJson(res, 200, ctx.jobs.fetchAnswer(job));
 }
 
 /**

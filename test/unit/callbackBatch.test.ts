@@ -1,65 +1,59 @@
-import type { IExecuteFunctions, INode, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData } from 'n8n-workflow';
 
-import { failItem, recordJobRecord } from '../../nodes/SoraGenerate/actions/generateVideo/callback/batchProgress';
-import type { CallbackBatch, CallbackItem } from '../../nodes/SoraGenerate/actions/generateVideo/callback/callbackBatch';
+import type { BatchItem, CallbackBatch } from '../../nodes/SoraGenerate/actions/batch/callback/callbackBatch';
+import { BATCH_KEY, isCallbackBatch, storeBatchInInput } from '../../nodes/SoraGenerate/actions/batch/callback/callbackBatch';
+import { finishBatch } from '../../nodes/SoraGenerate/actions/batch/callback/finishBatch';
 import {
-	adoptStoredBatch,
-	BATCH_KEY,
-	inFlightCount,
-	isBatchDone,
-	isCallbackBatch,
-	storeBatchInInput,
-} from '../../nodes/SoraGenerate/actions/generateVideo/callback/callbackBatch';
-import { finishBatch } from '../../nodes/SoraGenerate/actions/generateVideo/callback/finishBatch';
-import {
-	forgetBatch,
-	hasResumed,
-	liveBatch,
-	markResumed,
-	rememberBatch,
-	RESUME_SETTLE_MS,
-	withBatchLock,
-} from '../../nodes/SoraGenerate/actions/generateVideo/callback/liveBatches';
+	cachedFinal,
+	claimResume,
+	claimTimer,
+	forgetEverything,
+	releaseTimer,
+	RESUME_TAKES_MS,
+	resumeHandedOver,
+	resumeUnderWay,
+} from '../../nodes/SoraGenerate/actions/batch/callback/processCache';
+import { closingItem, n8nResumesOnce } from '../../nodes/SoraGenerate/actions/batch/callback/resumeRule';
+import { viewBatch } from '../../nodes/SoraGenerate/actions/batch/callback/viewBatch';
+import { generationJob } from '../../nodes/SoraGenerate/actions/generateVideo/generationJob';
+import type { TtApiClient, TtApiResponse } from '../../nodes/shared/transport';
 
 const JOB_A = '11111111-1111-4111-8111-111111111111';
 const JOB_B = '22222222-2222-4222-8222-222222222222';
+const JOB_C = '33333333-3333-4333-8333-333333333333';
 
-function makeBatch(items: CallbackItem[], extra: Partial<CallbackBatch> = {}): CallbackBatch {
+function makeBatch(items: BatchItem[], extra: Partial<CallbackBatch> = {}): CallbackBatch {
 	return {
-		version: 1,
+		version: 2,
+		kind: 'generation',
 		executionId: 'exec-7',
 		resumeUrl: 'https://n8n.mycompany.com/webhook-waiting/exec-7',
 		deadline: Date.now() + 60_000,
 		recheckMs: 60_000,
-		maxJobsInFlight: 2,
 		confirmWithFetch: true,
-		downloadVideo: false,
-		binaryPropertyName: 'data',
 		continueOnFail: true,
+		itemOptions: { downloadVideo: false, binaryPropertyName: 'data' },
 		items,
 		...extra,
 	};
 }
 
-const mixedItems = (): CallbackItem[] => [
-	{ phase: 'submitted', jobId: JOB_A, lastStatus: 'ON_QUEUE' },
-	{ phase: 'pending', request: { model: 'sora-2', prompt: 'a pending prompt' } },
-	{ phase: 'failed', failure: { message: 'Invalid "Prompt": must not be empty', description: 'Nothing was sent to TTAPI.' } },
-	{
-		phase: 'done',
-		jobId: JOB_B,
-		lastStatus: 'SUCCESS',
-		result: {
-			jobId: JOB_B,
-			status: 'SUCCESS',
-			videoUrl: 'https://cdn.example.com/b.mp4',
-			model: 'sora-2',
-			prompt: 'a finished prompt',
-			quota: 3,
-			finishTime: '2026-01-01 10:00:00',
-		},
-	},
+const finished = (jobId: string, prompt: string, finishTime = '2026-01-01 10:00:00') =>
+	generationJob.normalise(
+		{ status: 'SUCCESS', message: '', jobId, data: { videoUrl: `https://cdn.example.com/${jobId}.mp4`, model: 'sora-2', prompt, quota: '3', finishTime } },
+		jobId,
+	);
+
+const running = (jobId: string, prompt = 'p'): BatchItem => ({ phase: 'running', jobId, lastStatus: 'ON_QUEUE', echo: { prompt } });
+
+const mixedItems = (): BatchItem[] => [
+	running(JOB_A, 'a running prompt'),
+	{ phase: 'failed', echo: { prompt: 'never sent' }, failure: { message: 'Not submitted: the node stopped after item 2 failed', status: 'NOT_SUBMITTED' } },
+	{ phase: 'failed', echo: { prompt: null }, failure: { message: 'Invalid "Prompt": must not be empty', description: 'Nothing was sent to TTAPI.' } },
+	{ phase: 'done', jobId: JOB_B, result: finished(JOB_B, 'a finished prompt'), echo: { prompt: 'a finished prompt' } },
 ];
+
+beforeEach(() => forgetEverything());
 
 describe('storeBatchInInput', () => {
 	const input = (): INodeExecutionData[] => [
@@ -76,20 +70,22 @@ describe('storeBatchInInput', () => {
 		expect(stored).toHaveLength(4);
 		expect(items).toEqual(stored); // the node's input array itself now holds them
 
-		expect(stored[0].json).toMatchObject({
+		expect(stored[0].json).toEqual({
 			jobId: JOB_A,
 			status: 'ON_QUEUE',
+			prompt: 'a running prompt',
 			waitMode: 'callback',
 			error: expect.stringMatching(/Max Wait passed.*Get Video and this job ID/),
 			item: 0,
 		});
-		expect(Object.keys(stored[0].json).sort()).toEqual(['error', 'item', 'jobId', 'prompt', 'status', 'waitMode']);
-		expect(stored[1].json).toMatchObject({ jobId: null, status: 'NOT_SUBMITTED', prompt: 'a pending prompt', item: 1 });
-		// No job ID to fetch: it must not point to Get Video, nor claim more than is known.
-		expect(stored[1].json.error).toMatch(/^Not sent when the execution paused.*not sent again.*TTAPI dashboard/);
+		// Never sent: no job ID, and it must not point to Get Video.
+		expect(stored[1].json).toMatchObject({ jobId: null, status: 'NOT_SUBMITTED', prompt: 'never sent', item: 1 });
+		expect(stored[1].json.error).toMatch(/^Not submitted/);
 		expect(stored[1].json.error).not.toMatch(/Get Video/);
 		expect(stored[2].json).toMatchObject({ jobId: null, status: 'UNKNOWN', error: 'Invalid "Prompt": must not be empty', item: 2 });
+		// An item that had ended: its job ID for Get Video, and the status TTAPI gave.
 		expect(stored[3].json).toMatchObject({ jobId: JOB_B, status: 'SUCCESS', prompt: 'a finished prompt', item: 3 });
+		expect(stored[3].json.error).toMatch(/had ended.*Get Video and this job ID/);
 
 		expect((stored[0] as unknown as Record<string, unknown>)[BATCH_KEY]).toBe(batch);
 		expect(stored[0].json[BATCH_KEY]).toBeUndefined();
@@ -99,237 +95,221 @@ describe('storeBatchInInput', () => {
 		for (const item of stored) expect(JSON.stringify(item.json)).not.toContain('"phase"');
 	});
 
-	it('keeps each input item\'s pairedItem, or pairs by index when there was none', () => {
+	it("keeps each input item's pairedItem, or pairs by index when there was none", () => {
 		const stored = storeBatchInInput(input(), makeBatch(mixedItems()));
-		expect(stored.map((item) => item.pairedItem)).toEqual([
-			{ item: 5 },
-			{ item: 1 },
-			[{ item: 0 }, { item: 1 }],
-			{ item: 7, input: 0 },
-		]);
+		expect(stored.map((item) => item.pairedItem)).toEqual([{ item: 5 }, { item: 1 }, [{ item: 0 }, { item: 1 }], { item: 7, input: 0 }]);
 	});
 
-	it('survives n8n\'s JSON storage: the batch read back is a CallbackBatch equal to the original', () => {
+	it("survives n8n's JSON storage: the batch read back is a CallbackBatch equal to the original", () => {
 		const batch = makeBatch(mixedItems());
 		const stored = JSON.parse(JSON.stringify(storeBatchInInput(input(), batch))) as Array<Record<string, unknown>>;
 		expect(isCallbackBatch(stored[0][BATCH_KEY])).toBe(true);
 		expect(stored[0][BATCH_KEY]).toEqual(batch);
 	});
-});
 
-describe('adoptStoredBatch (after a restart, the stored copy is all that is left)', () => {
-	it('pending items become unaccounted and lose their request; nothing else changes; the original is untouched', () => {
-		const stored = makeBatch(mixedItems());
-		const before = JSON.parse(JSON.stringify(stored));
-		const adopted = adoptStoredBatch(stored);
-		expect(adopted).not.toBe(stored);
-		expect(adopted.items[1]).toEqual({ phase: 'unaccounted' });
-		expect(adopted.items[0]).toEqual(before.items[0]);
-		expect(adopted.items[2]).toEqual(before.items[2]);
-		expect(adopted.items[3]).toEqual(before.items[3]);
-		expect(stored).toEqual(before);
-		adopted.items[0].phase = 'done';
-		expect(stored.items[0].phase).toBe('submitted'); // a deep copy
-	});
-
-	it('an unaccounted item is neither in flight nor done', () => {
-		const adopted = adoptStoredBatch(makeBatch([{ phase: 'pending', request: { prompt: 'x' } }, { phase: 'done' }]));
-		expect(inFlightCount(adopted)).toBe(0);
-		expect(isBatchDone(adopted)).toBe(false);
-	});
-});
-
-describe('batch predicates', () => {
-	it('inFlightCount counts submitted items; isBatchDone needs every item done or failed', () => {
-		const batch = makeBatch(mixedItems());
-		expect(inFlightCount(batch)).toBe(1);
-		expect(isBatchDone(batch)).toBe(false);
-		batch.items[0].phase = 'done';
-		batch.items[1].phase = 'failed';
-		expect(inFlightCount(batch)).toBe(0);
-		expect(isBatchDone(batch)).toBe(true);
-	});
-
-	it('isCallbackBatch recognises only a version-1 batch with an execution id and items', () => {
+	it('isCallbackBatch recognises only a version-2 batch with a kind, an execution id and items', () => {
 		expect(isCallbackBatch(makeBatch([]))).toBe(true);
 		expect(isCallbackBatch(undefined)).toBe(false);
-		expect(isCallbackBatch({ ...makeBatch([]), version: 2 })).toBe(false);
+		expect(isCallbackBatch({ ...makeBatch([]), version: 1 })).toBe(false);
+		expect(isCallbackBatch({ ...makeBatch([]), kind: undefined })).toBe(false);
 		expect(isCallbackBatch({ ...makeBatch([]), executionId: 7 })).toBe(false);
 		expect(isCallbackBatch({ ...makeBatch([]), items: {} })).toBe(false);
-		expect(isCallbackBatch('{"version":1}')).toBe(false);
-	});
-});
-
-describe('recordJobRecord / failItem', () => {
-	it('a final record ends the item with the normalised result', () => {
-		const batch = makeBatch([{ phase: 'submitted', jobId: JOB_A }]);
-		expect(
-			recordJobRecord(batch, 0, { status: 'success', message: '', jobId: JOB_A, data: { videoUrl: 'https://cdn.example.com/a.mp4', hookUrl: 'https://x?ttapiToken=t' } }),
-		).toBe('final');
-		expect(batch.items[0].phase).toBe('done');
-		expect(batch.items[0].result).toMatchObject({ jobId: JOB_A, status: 'SUCCESS', videoUrl: 'https://cdn.example.com/a.mp4' });
-		expect(JSON.stringify(batch.items[0].result)).not.toContain('ttapiToken');
-	});
-
-	it('a running record keeps the item in flight with its last status', () => {
-		const batch = makeBatch([{ phase: 'submitted', jobId: JOB_A }]);
-		expect(recordJobRecord(batch, 0, { status: 'ON_QUEUE', message: '', jobId: JOB_A, data: {} })).toBe('running');
-		expect(batch.items[0]).toMatchObject({ phase: 'submitted', lastStatus: 'ON_QUEUE' });
-	});
-
-	it('an unknown status fails the item with its job id instead of waiting for ever', () => {
-		const batch = makeBatch([{ phase: 'submitted', jobId: JOB_A }]);
-		expect(recordJobRecord(batch, 0, { status: 'PAUSED', message: '', jobId: JOB_A, data: {} })).toBe('unknown');
-		expect(batch.items[0].phase).toBe('failed');
-		expect(batch.items[0].failure).toMatchObject({ jobId: JOB_A, status: 'PAUSED', message: expect.stringContaining('unknown status "PAUSED"') });
-	});
-
-	it('without Continue On Fail, a failure also ends every item not yet submitted (no quota spent on them)', () => {
-		const batch = makeBatch(
-			[{ phase: 'submitted', jobId: JOB_A }, { phase: 'pending', request: { prompt: 'a' } }, { phase: 'submitted', jobId: JOB_B }],
-			{ continueOnFail: false },
-		);
-		failItem(batch, 0, new Error('boom'));
-		expect(batch.items.map((item) => item.phase)).toEqual(['failed', 'failed', 'submitted']);
-		expect(batch.items[1].failure?.message).toBe('Not submitted: the node stopped after item 0 failed');
-		expect(batch.items[1].request).toBeUndefined();
-		const kept = makeBatch([{ phase: 'submitted', jobId: JOB_A }, { phase: 'pending', request: { prompt: 'a' } }], { continueOnFail: true });
-		failItem(kept, 0, new Error('boom'));
-		expect(kept.items.map((item) => item.phase)).toEqual(['failed', 'pending']);
+		expect(isCallbackBatch('{"version":2}')).toBe(false);
 	});
 });
 
 describe('finishBatch at Max Wait', () => {
 	const context = { getNode: () => ({ name: 'Sora Generate', type: 'soraGenerate' }) as INode } as unknown as IExecuteFunctions;
 
-	it('an item still in flight ends with a timeout carrying its job id and last status', async () => {
-		const output = await finishBatch(context, makeBatch([{ phase: 'submitted', jobId: JOB_A, lastStatus: 'ON_QUEUE' }]));
-		expect(output[0].json).toMatchObject({
+	it('an item still running ends with a timeout carrying its job id and last status', async () => {
+		const output = await finishBatch(context, generationJob, makeBatch([running(JOB_A)]));
+		expect(output[0].json).toEqual({
 			error: `Job ${JOB_A} was still ON_QUEUE when Max Wait passed`,
 			jobId: JOB_A,
 			status: 'ON_QUEUE',
+			errorDescription: `The job goes on at TTAPI. Fetch it later with the Get Video operation and job ID ${JOB_A}.`,
 		});
 		expect(output[0].pairedItem).toEqual({ item: 0 });
 	});
 
-	it('an unaccounted item without a job says it was not sent again', async () => {
-		const output = await finishBatch(context, makeBatch([{ phase: 'unaccounted' }]));
-		expect(output[0].json.error).toMatch(/No job is known for this item.*may or may not have been submitted.*not sent again/);
-		expect(output[0].json.errorDescription).toMatch(/Check your TTAPI dashboard/);
-		expect(output[0].json.jobId).toBeUndefined();
-	});
-
-	// Max Jobs in Flight keeps items pending; when Max Wait passes first, they were never submitted.
-	it('an item never submitted (still pending at Max Wait) says so, and nothing was charged', async () => {
-		const output = await finishBatch(context, makeBatch([{ phase: 'pending', request: { model: 'sora-2', prompt: 'waiting its turn' } }]));
-		expect(String(output[0].json.error)).not.toContain('undefined');
-		expect(output[0].json.error).toMatch(/not submitted|never submitted|was not sent/i);
-	});
-});
-
-describe('liveBatches', () => {
-	it('remembers and forgets a batch by execution id', () => {
-		const batch = makeBatch([], { executionId: 'live-1' });
-		expect(liveBatch('live-1')).toBeUndefined();
-		rememberBatch(batch);
-		expect(liveBatch('live-1')).toBe(batch);
-		forgetBatch('live-1');
-		expect(liveBatch('live-1')).toBeUndefined();
-	});
-
-	it('keeps at most 500 batches, dropping the least recently remembered', () => {
-		const first = makeBatch([], { executionId: 'cap-0' });
-		rememberBatch(first);
-		for (let index = 1; index <= 500; index++) rememberBatch(makeBatch([], { executionId: `cap-${index}` }));
-		expect(liveBatch('cap-0')).toBeUndefined();
-		expect(liveBatch('cap-1')).toBeDefined();
-		expect(liveBatch('cap-500')).toBeDefined();
-		rememberBatch(makeBatch([], { executionId: 'cap-1' })); // refreshed: now the newest
-		rememberBatch(makeBatch([], { executionId: 'cap-501' }));
-		expect(liveBatch('cap-1')).toBeDefined();
-		expect(liveBatch('cap-2')).toBeUndefined();
-		for (let index = 0; index <= 501; index++) forgetBatch(`cap-${index}`);
-	});
-
-	it('a resume counts for a moment; a call n8n still routes here later gets the batch back to resume again', () => {
-		const batch = makeBatch([], { executionId: 'resume-1' });
-		rememberBatch(batch);
-		const at = Date.now();
-		markResumed('resume-1', batch);
-		expect(liveBatch('resume-1')).toBeUndefined();
-		expect(hasResumed('resume-1', at + RESUME_SETTLE_MS - 100)).toBe(true); // a duplicate right after
-		// n8n did not take the resume: it still routes callbacks of this execution to webhook().
-		expect(hasResumed('resume-1', at + RESUME_SETTLE_MS + 100)).toBe(false);
-		expect(liveBatch('resume-1')).toBe(batch);
-		forgetBatch('resume-1');
-	});
-});
-
-describe('withBatchLock', () => {
-	const tick = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-	it('runs the work of one execution one at a time, in arrival order', async () => {
-		const log: string[] = [];
-		let active = 0;
-		let maxActive = 0;
-		const work = (name: string, ms: number) => async () => {
-			active += 1;
-			maxActive = Math.max(maxActive, active);
-			log.push(`start ${name}`);
-			await tick(ms);
-			log.push(`end ${name}`);
-			active -= 1;
-			return name;
-		};
-		const results = await Promise.all([
-			withBatchLock('exec-lock', work('a', 40)),
-			withBatchLock('exec-lock', work('b', 5)),
-			withBatchLock('exec-lock', work('c', 20)),
+	it('items come out in input order: results, failures with their job id, never-sent items without one', async () => {
+		const output = await finishBatch(context, generationJob, makeBatch(mixedItems()));
+		expect(output.map((item) => [item.json.jobId, item.json.status ?? null])).toEqual([
+			[JOB_A, 'ON_QUEUE'],
+			[undefined, 'NOT_SUBMITTED'],
+			[undefined, null],
+			[JOB_B, 'SUCCESS'],
 		]);
-		expect(results).toEqual(['a', 'b', 'c']);
-		expect(maxActive).toBe(1);
-		expect(log).toEqual(['start a', 'end a', 'start b', 'end b', 'start c', 'end c']);
+		expect(output[3].json).toMatchObject({ waitMode: 'callback', prompt: 'a finished prompt', videoUrl: `https://cdn.example.com/${JOB_B}.mp4` });
+		expect(output[2].json.errorDescription).toBe('Nothing was sent to TTAPI.');
+		expect(output.map((item) => item.pairedItem)).toEqual([0, 1, 2, 3].map((item) => ({ item })));
 	});
+});
 
-	it('two concurrent read-modify-write steps on one batch never both see the same free item', async () => {
-		const batch = makeBatch([{ phase: 'pending' }, { phase: 'pending' }], { executionId: 'exec-rmw' });
-		const submitted: number[] = [];
-		const submitNext = async () => {
-			const index = batch.items.findIndex((item) => item.phase === 'pending');
-			await tick(10); // the submit request
-			if (index >= 0) {
-				batch.items[index].phase = 'submitted';
-				submitted.push(index);
-			}
-		};
-		await Promise.all([withBatchLock('exec-rmw', submitNext), withBatchLock('exec-rmw', submitNext), withBatchLock('exec-rmw', submitNext)]);
-		expect(submitted).toEqual([0, 1]);
-	});
+/** A TTAPI that answers /sora/fetch from `records` (job id → record) and notes each question. */
+function fakeTtapi(records: Record<string, IDataObject | (() => IDataObject)>) {
+	const asked: string[] = [];
+	const client = {
+		baseUrl: 'http://ttapi.test',
+		async send(request: { qs?: IDataObject }): Promise<TtApiResponse> {
+			const jobId = String(request.qs?.jobId);
+			asked.push(jobId);
+			const record = records[jobId];
+			return { statusCode: 200, body: typeof record === 'function' ? record() : record };
+		},
+	} as unknown as TtApiClient;
+	return { client, asked };
+}
 
-	it('a failing step does not block the next one, and gets its own error', async () => {
-		const failing = withBatchLock('exec-err', async () => {
-			await tick(10);
-			throw new Error('TTAPI down');
+const record = (jobId: string, status: string, finishTime: string | null = null) => ({
+	status,
+	message: '',
+	jobId,
+	data: { videoUrl: status === 'SUCCESS' ? `https://cdn.example.com/${jobId}.mp4` : null, prompt: 'p', finishTime },
+});
+
+describe('viewBatch: what the stored batch plus TTAPI say now', () => {
+	it('asks about the callback\'s own job first, then the others, last submitted first, and stops at one still running', async () => {
+		const { client, asked } = fakeTtapi({
+			[JOB_A]: record(JOB_A, 'ON_QUEUE'),
+			[JOB_B]: record(JOB_B, 'SUCCESS', '2026-01-01 10:00:01'),
+			[JOB_C]: record(JOB_C, 'SUCCESS', '2026-01-01 10:00:02'),
 		});
-		const next = withBatchLock('exec-err', async () => 'ran');
-		await expect(failing).rejects.toThrow('TTAPI down');
-		await expect(next).resolves.toBe('ran');
-		// and the lock is free afterwards
-		await expect(withBatchLock('exec-err', async () => 'again')).resolves.toBe('again');
+		const batch = makeBatch([running(JOB_A), running(JOB_B), running(JOB_C)]);
+		const view = await viewBatch(client, generationJob, batch, { own: { index: 1, body: record(JOB_B, 'SUCCESS') } });
+		expect(asked).toEqual([JOB_B, JOB_C, JOB_A]);
+		expect(view.allFinal).toBe(false);
+		expect(view.ownLagging).toBe(false);
+		expect(view.items.map((item) => item.phase)).toEqual(['running', 'done', 'done']);
+		// the stored batch itself is never changed: webhook() cannot write it anyway
+		expect(batch.items.map((item) => item.phase)).toEqual(['running', 'running', 'running']);
 	});
 
-	it('different executions do not wait for each other', async () => {
-		const order: string[] = [];
-		await Promise.all([
-			withBatchLock('exec-slow', async () => {
-				await tick(60);
-				order.push('slow');
-			}),
-			withBatchLock('exec-fast', async () => {
-				await tick(5);
-				order.push('fast');
-			}),
-		]);
-		expect(order).toEqual(['fast', 'slow']);
+	it('a stale stored batch: jobs that ended after the pause are found on TTAPI, and cached (a final record never changes)', async () => {
+		const { client, asked } = fakeTtapi({ [JOB_A]: record(JOB_A, 'SUCCESS'), [JOB_B]: record(JOB_B, 'FAILED') });
+		const batch = makeBatch([running(JOB_A), running(JOB_B)]);
+		const first = await viewBatch(client, generationJob, batch, {});
+		expect(first.allFinal).toBe(true);
+		expect(first.items.map((item) => item.phase === 'done' && item.result.status)).toEqual(['SUCCESS', 'FAILED']);
+		expect(cachedFinal(JOB_A)).toEqual({ result: expect.objectContaining({ jobId: JOB_A, status: 'SUCCESS' }) });
+		// the same stored batch again (another call, same process): nothing more is asked
+		const again = await viewBatch(client, generationJob, batch, {});
+		expect(again.allFinal).toBe(true);
+		expect(asked).toEqual([JOB_B, JOB_A]);
+		// a process that has not seen them (cache empty) asks TTAPI and reaches the same view
+		forgetEverything();
+		const elsewhere = await viewBatch(client, generationJob, batch, {});
+		expect(elsewhere.items).toEqual(first.items);
+		expect(asked).toEqual([JOB_B, JOB_A, JOB_B, JOB_A]);
+	});
+
+	it("items final at the pause are not asked about; an unknown status ends the item with its job id instead of waiting for ever", async () => {
+		const { client, asked } = fakeTtapi({ [JOB_A]: record(JOB_A, 'PAUSED') });
+		const done: BatchItem = { phase: 'done', jobId: JOB_B, result: finished(JOB_B, 'b'), echo: {} };
+		const view = await viewBatch(client, generationJob, makeBatch([running(JOB_A), done]), {});
+		expect(asked).toEqual([JOB_A]);
+		expect(view.allFinal).toBe(true);
+		expect(view.items[0]).toMatchObject({
+			phase: 'failed',
+			failure: { jobId: JOB_A, status: 'PAUSED', message: expect.stringContaining('unknown status "PAUSED"') },
+		});
+	});
+
+	it("TTAPI's record lagging the callback: read again within the call; if it still lags, ownLagging (the call answers 503)", async () => {
+		let reads = 0;
+		const lagging = fakeTtapi({ [JOB_A]: () => record(JOB_A, ++reads < 3 ? 'ON_QUEUE' : 'SUCCESS') });
+		const caughtUp = await viewBatch(lagging.client, generationJob, makeBatch([running(JOB_A)]), { own: { index: 0, body: record(JOB_A, 'SUCCESS') } });
+		expect(caughtUp).toMatchObject({ allFinal: true, ownLagging: false });
+		expect(lagging.asked).toEqual([JOB_A, JOB_A, JOB_A]);
+
+		forgetEverything();
+		const stuck = fakeTtapi({ [JOB_A]: record(JOB_A, 'ON_QUEUE') });
+		const view = await viewBatch(stuck.client, generationJob, makeBatch([running(JOB_A)]), { own: { index: 0, body: record(JOB_A, 'SUCCESS') } });
+		expect(view).toMatchObject({ allFinal: false, ownLagging: true });
+		expect(stuck.asked).toHaveLength(3);
+		// a callback body that does not claim the end is not a lag: one question, no rechecks
+		const notEnded = fakeTtapi({ [JOB_A]: record(JOB_A, 'ON_QUEUE') });
+		const plain = await viewBatch(notEnded.client, generationJob, makeBatch([running(JOB_A)]), { own: { index: 0, body: record(JOB_A, 'ON_QUEUE') } });
+		expect(plain).toMatchObject({ allFinal: false, ownLagging: false });
+		expect(notEnded.asked).toHaveLength(1);
+	});
+
+	it('Confirm off: the callback body is its own job\'s record, TTAPI is asked only about the others', async () => {
+		const { client, asked } = fakeTtapi({ [JOB_A]: record(JOB_A, 'SUCCESS') });
+		const batch = makeBatch([running(JOB_A), running(JOB_B)], { confirmWithFetch: false });
+		const body = { ...record(JOB_B, 'SUCCESS'), data: { videoUrl: 'https://cdn.example.com/from-the-body.mp4' } };
+		const view = await viewBatch(client, generationJob, batch, { own: { index: 1, body } });
+		expect(asked).toEqual([JOB_A]);
+		expect(view.allFinal).toBe(true);
+		expect(view.items[1]).toMatchObject({ phase: 'done', result: { videoUrl: 'https://cdn.example.com/from-the-body.mp4' } });
+	});
+
+	it('complete (Max Wait): every unfinished job is asked about, and one TTAPI cannot answer keeps its last status', async () => {
+		const client = {
+			baseUrl: 'http://ttapi.test',
+			async send(request: { qs?: IDataObject }): Promise<TtApiResponse> {
+				if (request.qs?.jobId === JOB_B) return { statusCode: 503, body: { message: 'busy' } };
+				return { statusCode: 200, body: record(String(request.qs?.jobId), 'ON_QUEUE') };
+			},
+		} as unknown as TtApiClient;
+		const view = await viewBatch(client, generationJob, makeBatch([running(JOB_A), running(JOB_B), running(JOB_C)]), { complete: true });
+		expect(view.allFinal).toBe(false);
+		expect(view.items.map((item) => item.phase === 'running' && item.lastStatus)).toEqual(['ON_QUEUE', 'ON_QUEUE', 'ON_QUEUE']);
+	}, 20_000);
+});
+
+describe('resume rules', () => {
+	it("n8nResumesOnce: n8n 2.x resume URLs carry n8n's signature, 1.x ones do not", () => {
+		expect(n8nResumesOnce('https://n8n.example.com/webhook-waiting/12?signature=abc')).toBe(true);
+		expect(n8nResumesOnce('https://n8n.example.com/webhook-waiting/12')).toBe(false);
+		expect(n8nResumesOnce('not a url')).toBe(false);
+	});
+
+	it('closingItem: the job that ended last of those running at the pause (finishTime, ties to the higher item)', () => {
+		const stored = makeBatch([running(JOB_A), running(JOB_B), running(JOB_C), { phase: 'done', jobId: 'x', result: finished('x', 'x', '2099-01-01 00:00:00'), echo: {} }]);
+		const at = (...times: string[]): BatchItem[] => [
+			...times.map((time, index) => ({ phase: 'done' as const, jobId: `j${index}`, result: finished(`j${index}`, 'p', time), echo: {} })),
+			stored.items[3],
+		];
+		expect(closingItem(stored, at('2026-01-01 10:00:05', '2026-01-01 10:00:09', '2026-01-01 10:00:07'))).toBe(1);
+		expect(closingItem(stored, at('2026-01-01 10:00:09', '2026-01-01 10:00:09', '2026-01-01 10:00:07'))).toBe(1);
+		// item 3 ended before the pause: its callback came long ago, it never closes the batch
+		expect(closingItem(stored, at('2026-01-01 10:00:01', '2026-01-01 10:00:01', '2026-01-01 10:00:01'))).toBe(2);
+		// a job without a finishTime (an unknown status) does not close it ahead of one that has one
+		const failed: BatchItem = { phase: 'failed', echo: {}, failure: { message: 'unknown status', jobId: JOB_C } };
+		const items = at('2026-01-01 10:00:01', '2026-01-01 10:00:02', 'x');
+		items[2] = failed;
+		expect(closingItem(stored, items)).toBe(1);
+	});
+});
+
+describe('processCache: this process never resumes one execution twice', () => {
+	const url = 'https://n8n.example.com/webhook-waiting/9';
+
+	it('one claim wins; calls that reached webhook() before our resume was handed to n8n (or just after) are refused', () => {
+		const t0 = 1_000_000;
+		expect(resumeUnderWay(url, t0)).toBe(false);
+		expect(claimResume(url, t0)).toBe(true);
+		expect(claimResume(url, t0 + 5)).toBe(false); // a duplicate while the first downloads the videos
+		expect(resumeUnderWay(url, t0 + 10)).toBe(true);
+		resumeHandedOver(url, t0 + 3000);
+		expect(claimResume(url, t0 + 1)).toBe(false); // it entered before the hand-over
+		expect(claimResume(url, t0 + 3000 + RESUME_TAKES_MS - 1)).toBe(false);
+		// n8n still let a call in long after: it did not take our resume, so this call may resume
+		expect(claimResume(url, t0 + 3000 + RESUME_TAKES_MS + 1)).toBe(true);
+		expect(claimResume('https://n8n.example.com/webhook-waiting/10', t0)).toBe(true); // another execution
+	});
+
+	it('one timer of a name at a time; forgetting everything stops them', () => {
+		const first = claimTimer('watch:x');
+		expect(first?.aborted).toBe(false);
+		expect(claimTimer('watch:x')).toBeUndefined();
+		releaseTimer('watch:x', first as AbortSignal);
+		const second = claimTimer('watch:x');
+		expect(second).toBeDefined();
+		releaseTimer('watch:x', first as AbortSignal); // a stale release does not free the new one
+		expect(claimTimer('watch:x')).toBeUndefined();
+		forgetEverything();
+		expect(second?.aborted).toBe(true);
 	});
 });

@@ -1,14 +1,13 @@
 import { createHmac } from 'crypto';
 
-import type { CallbackBatch } from '../../nodes/SoraGenerate/actions/generateVideo/callback/callbackBatch';
+import type { CallbackBatch } from '../../nodes/SoraGenerate/actions/batch/callback/callbackBatch';
 import {
-	hookUrlBelongsTo,
 	itemHookUrl,
 	itemTokenMatches,
 	probeTokenMatches,
 	probeUrl,
 	resumeSecret,
-} from '../../nodes/SoraGenerate/actions/generateVideo/callback/callbackUrls';
+} from '../../nodes/SoraGenerate/actions/batch/callback/callbackUrls';
 import {
 	appendQuery,
 	CALLBACK_TOKEN_PARAM,
@@ -21,17 +20,16 @@ const SECRET = 'unit-callback-secret-0a1b2c';
 
 function batchFor(executionId: string, resumeUrl = `https://n8n.example.com/webhook-waiting/${executionId}`): CallbackBatch {
 	return {
-		version: 1,
+		version: 2,
+		kind: 'generation',
 		executionId,
 		resumeUrl,
 		deadline: Date.now() + 60_000,
 		recheckMs: 60_000,
-		maxJobsInFlight: 2,
 		confirmWithFetch: true,
-		downloadVideo: false,
-		binaryPropertyName: 'data',
 		continueOnFail: false,
-		items: [{ phase: 'pending' }, { phase: 'pending' }, { phase: 'pending' }],
+		itemOptions: {},
+		items: [0, 1, 2].map((index) => ({ phase: 'running', jobId: `job-${index}`, lastStatus: 'SUBMITTED', echo: {} })),
 	};
 }
 
@@ -143,28 +141,5 @@ describe('resume URLs and their tokens', () => {
 		expect(resumeSecret({ apiKey: 'key-1', callbackSecret: '' })).toBe('key-1');
 		expect(resumeSecret({ apiKey: 'key-1' })).toBe('key-1');
 		expect(resumeSecret({})).toBe('');
-	});
-});
-
-describe('hookUrlBelongsTo', () => {
-	const batch = batchFor('41');
-
-	it('accepts the hookUrl made for that item of that execution', () => {
-		expect(hookUrlBelongsTo(itemHookUrl(batch, SECRET, 0), batch, SECRET, 0)).toBe(true);
-		expect(hookUrlBelongsTo(itemHookUrl(batch, SECRET, 2), batch, SECRET, 2)).toBe(true);
-	});
-
-	it('refuses another item, another execution, another secret, a probe URL, and junk', () => {
-		const url0 = itemHookUrl(batch, SECRET, 0);
-		expect(hookUrlBelongsTo(url0, batch, SECRET, 1)).toBe(false);
-		expect(hookUrlBelongsTo(itemHookUrl(batchFor('42'), SECRET, 0), batch, SECRET, 0)).toBe(false);
-		expect(hookUrlBelongsTo(itemHookUrl(batch, 'other-secret', 0), batch, SECRET, 0)).toBe(false);
-		expect(hookUrlBelongsTo(probeUrl(batch, SECRET, 'check'), batch, SECRET, 0)).toBe(false);
-		// the right token with the item number changed
-		expect(hookUrlBelongsTo(url0.replace('ttapiItem=0', 'ttapiItem=1'), batch, SECRET, 1)).toBe(false);
-		// the token alone, without ttapiItem
-		expect(hookUrlBelongsTo(url0.replace('ttapiItem=0&', ''), batch, SECRET, 0)).toBe(false);
-		expect(hookUrlBelongsTo('not a url', batch, SECRET, 0)).toBe(false);
-		expect(hookUrlBelongsTo('', batch, SECRET, 0)).toBe(false);
 	});
 });

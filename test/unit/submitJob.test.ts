@@ -1,5 +1,8 @@
 import * as backoff from '../../nodes/shared/backoff';
-import { submitJob } from '../../nodes/SoraGenerate/actions/generateVideo/submitJob';
+import type { IExecuteFunctions } from 'n8n-workflow';
+
+import { submitJob } from '../../nodes/SoraGenerate/actions/batch/submitJob';
+import { generationJob } from '../../nodes/SoraGenerate/actions/generateVideo/generationJob';
 import type { TtApiClient, TtApiResponse } from '../../nodes/shared/transport';
 
 /** A TTAPI whose queue stays full for `refusals` submissions, then accepts; it notes when each came. */
@@ -15,13 +18,41 @@ function queueFullClient(refusals: number) {
 	return { client, sentAt };
 }
 
+const logged: Array<{ message: string; meta: unknown }> = [];
+const context = {
+	getExecutionId: () => '77',
+	getNode: () => ({ name: 'Sora Generate' }),
+	logger: { info: (message: string, meta: unknown) => logged.push({ message, meta }) },
+} as unknown as IExecuteFunctions;
+const timeout = (deadline: number) => ({ deadline, name: 'the timeout', advice: 'Raise the timeout' });
+const submit = async (client: TtApiClient, deadline: number) =>
+	await submitJob(context, client, generationJob, { prompt: 'p' }, 3, timeout(deadline));
+
+beforeEach(() => (logged.length = 0));
+
+describe('submitJob logs every job TTAPI accepted', () => {
+	it('at info level: execution ID, item index and job ID, so a job stays findable if the process dies', async () => {
+		const { client } = queueFullClient(0);
+		expect(await submit(client, Date.now() + 60_000)).toBe('job-1');
+		expect(logged).toEqual([
+			{ message: 'Sora Generate: TTAPI accepted job job-1 for item 3 of execution 77', meta: { executionId: '77', itemIndex: 3, jobId: 'job-1' } },
+		]);
+	});
+
+	it('logs nothing for a refusal that created no job', async () => {
+		const { client } = queueFullClient(100);
+		await expect(submit(client, Date.now() + 500)).rejects.toThrow(/nothing was charged/);
+		expect(logged).toEqual([]);
+	});
+});
+
 describe('submitJob while the queue is full', () => {
 	it('tries again about every second, not with a doubling wait that leaves a freed place empty', async () => {
 		const { client, sentAt } = queueFullClient(4);
 		const pauseSpy = jest.spyOn(backoff, 'pause');
 		let waits: number[];
 		try {
-			expect(await submitJob(client, { prompt: 'p' }, Date.now() + 60_000)).toBe('job-1');
+			expect(await submit(client, Date.now() + 60_000)).toBe('job-1');
 			waits = pauseSpy.mock.calls.map((call) => call[0]);
 		} finally {
 			pauseSpy.mockRestore();
@@ -38,7 +69,7 @@ describe('submitJob while the queue is full', () => {
 
 	it('gives up at the deadline with an error saying nothing was created', async () => {
 		const { client, sentAt } = queueFullClient(100);
-		await expect(submitJob(client, { prompt: 'p' }, Date.now() + 2500)).rejects.toThrow(
+		await expect(submit(client, Date.now() + 2500)).rejects.toThrow(
 			/queue stayed full until the timeout.*the job was not created and nothing was charged/,
 		);
 		expect(sentAt.length).toBeGreaterThanOrEqual(2);

@@ -81,37 +81,39 @@ async function phase(ctx, _earlier, { only } = {}) {
 		await ctx.waitTrigger(before, { quietMs: 0 });
 
 		const prompts = {
-			r1: p('cb ends after restart', '[sim:render=40000]'),
+			r1: p('cb ends after restart', '[sim:render=75000]'),
 			r2: p('cb ends while down', '[sim:render=3000]'),
 			r3: p('cb lost callback', '[sim:render=3000]'),
-			r4: [0, 1, 2].map((i) => p(`cb batch item ${i}`, '[sim:render=3000]')),
-			r4b: [0, 1, 2].map((i) => p(`cb batch b item ${i}`, i === 0 ? '[sim:render=300]' : '[sim:render=40000]')),
-			r5: p('trigger ends after restart', '[sim:render=40000]'),
+			// execute() polls items 0-1 to their end, then submits item 2 and pauses with all three job IDs
+			r4: [0, 1, 2].map((i) => p(`cb batch item ${i}`, i < 2 ? '[sim:render=300]' : '[sim:render=75000]')),
+			// started just before the stop: execute() is still submitting (one place, 3 s renders)
+			r4b: [0, 1, 2].map((i) => p(`cb batch b item ${i}`, '[sim:render=3000]')),
+			r5: p('trigger ends after restart', '[sim:render=75000]'),
 			r6: p('trigger ends while down', '[sim:render=3000]'),
 			r7: p('trigger lost callback', '[sim:render=3000]'),
 			r9: p('poll during shutdown', '[sim:render=5000]'),
 		};
-		// held back: r2/r6 are called back (and resent) once n8n is down; r3/r7 never; r4 item 0
-		// only after the restart (so items 1-2 cannot be sent before it)
-		for (const prompt of [prompts.r2, prompts.r3, prompts.r6, prompts.r7, prompts.r4[0]]) ctx.sim.injectFault({ endpoint: 'callback', kind: 'drop', match: { prompt } });
+		// held back: r2/r6 and r4b's last item are called back (and resent) once n8n is down; r3/r7 never
+		for (const prompt of [prompts.r2, prompts.r3, prompts.r6, prompts.r7, prompts.r4b[2]]) ctx.sim.injectFault({ endpoint: 'callback', kind: 'drop', match: { prompt } });
 
 		await Promise.all([
 			start('r1', 'cb', prompts.r1),
 			start('r2', 'cb', prompts.r2),
-			start('r3', 'cbRestartOne', prompts.r3),
-			start('r4', 'cbRestartOne', prompts.r4),
-			start('r4b', 'cbRestartOne', prompts.r4b),
+			start('r3', 'cbLost', prompts.r3),
+			start('r4', 'cbOne', prompts.r4),
 			start('r5', 'none', prompts.r5),
 			start('r6', 'none', prompts.r6),
 			start('r7', 'none', prompts.r7),
 		]);
-		await waiting(['r1', 'r2', 'r3', 'r4', 'r4b']);
+		await waiting(['r1', 'r2', 'r3', 'r4']);
+		// every item of r4 was submitted before the pause: the waiting execution stores all job IDs
+		const r4AtPause = prompts.r4.map((prompt) => ctx.submissionsFor(prompt));
 		const submits = {};
 		for (const key of ['r5', 'r6', 'r7']) submits[key] = await ctx.finish(started[key].execId, 'none', { t0: started[key].t, timeoutMs: 20_000 });
-		// r4b: item 0 ended and its callback made the live batch submit item 1 (the stored copy does not know)
-		await ctx.waitJobFor(prompts.r4b[1], { timeoutMs: 30_000 });
 		await start('r9', 'poll', prompts.r9);
 		await ctx.waitJobFor(prompts.r9);
+		await start('r4b', 'cbOne', prompts.r4b);
+		await ctx.waitJobFor(prompts.r4b[0]);
 		await ctx.sleep(300);
 
 		let stopT = Date.now();
@@ -122,6 +124,12 @@ async function phase(ctx, _earlier, { only } = {}) {
 			const job = await ctx.waitJobFor(prompts[key]);
 			await ctx.waitJob(job.jobId, (j) => j.status === 'SUCCESS');
 			downDeliveries[key] = deliver(ctx, job.jobId, job.body.hookUrl);
+		}
+		// r4b's last job, if n8n 2.x let execute() submit it during the graceful shutdown
+		const r4bLast = ctx.jobsFor(prompts.r4b[2])[0];
+		if (r4bLast) {
+			await ctx.waitJob(r4bLast.jobId, (j) => j.status === 'SUCCESS');
+			downDeliveries.r4b = deliver(ctx, r4bLast.jobId, r4bLast.body.hookUrl);
 		}
 		await ctx.sleep(3000);
 		await ctx.n8n.start();
@@ -194,7 +202,6 @@ async function phase(ctx, _earlier, { only } = {}) {
 			const pass = status === 200 && (keyAlwaysKept ? reports.length === 1 : reports.length >= 1 && reports.length <= 2);
 			add(row, pass, `replay → HTTP ${status}; executions for the job ${reports.length}`);
 		}
-		const r4Late = await ctx.sim.sendCallback(jobOf(prompts.r4[0]).jobId);
 
 		// ================================================================ restart 2
 		// finished trigger jobs without a hookUrl of their own, and waiting executions whose jobs
@@ -313,31 +320,42 @@ async function phase(ctx, _earlier, { only } = {}) {
 		// ================================================================ after Max Wait
 		// nothing resumes these any more: n8n ends the wait itself 2 min after Max Wait
 		{
-			const row = result('n8n restarts while an execution waits; the job ends while n8n is down and its callback is lost for good (Max Wait 30 s)', 'callback', 'n8n ends the wait (2 min after Max Wait): the item carries its job id and a note to use Get Video', 3);
+			const row = result('n8n restarts while an execution waits; the job ends while n8n is down and its callback is lost for good (Max Wait 1 min, after the restart)', 'callback', 'n8n ends the wait (2 min after Max Wait): the item carries its job id and a note to use Get Video', 3);
 			const job = jobOf(prompts.r3);
-			const r = await ctx.finish(started.r3.execId, 'cbRestartOne', { t0: started.r3.t, timeoutMs: MAX_WAIT_FALLBACK_MS });
+			const r = await ctx.finish(started.r3.execId, 'cbLost', { t0: started.r3.t, timeoutMs: MAX_WAIT_FALLBACK_MS });
 			const j = r.items[0]?.json || {};
 			add(row, r.status === 'success' && j.jobId === job.jobId && /Get Video/.test(j.error ?? '') && r.reports.length === 1, `execution ${r.status} after ${r.seconds.toFixed(0)} s: ${JSON.stringify({ jobId: short(j.jobId), status: j.status, error: (j.error ?? '').slice(0, 90) })}`);
 		}
 		{
-			const row = result('n8n restarts in the middle of a batch larger than Max Jobs in Flight (3 items, 1 in flight, Max Wait 30 s); item 0\'s callback comes after the restart', 'callback', 'no item is submitted twice; item 0 carries its job id; items 1-2 (never sent) have no job id and say they were not sent before the pause and not sent again', 4);
+			const row = result('n8n restarts while a batch larger than Max Jobs in Flight waits (3 items, 1 in flight); the last job ends after the restart', 'callback', 'every item was submitted before the pause (one job each, all job IDs stored); the last job\'s callback after the restart resumes it: 3 SUCCESS with videos', 4);
 			const jobs = prompts.r4.map(jobOf);
-			const r = await ctx.finish(started.r4.execId, 'cbRestartOne', { t0: started.r4.t, timeoutMs: MAX_WAIT_FALLBACK_MS });
-			const once = prompts.r4.every((prompt) => ctx.submissionsFor(prompt) <= 1);
-			const j = r.items.map((item) => item.json || {});
-			const notSent = (x) => x && !x.jobId && /^(NOT_SUBMITTED|UNKNOWN)$/.test(x.status ?? '') && typeof x.error === 'string' && /not sent again/.test(x.error) && !/goes on at TTAPI/.test(x.error);
-			const pass = r.status === 'success' && r.items.length === 3 && once && j[0]?.jobId === jobs[0]?.jobId && !jobs[1] && !jobs[2] && notSent(j[1]) && notSent(j[2]);
-			add(row, pass, `item 0's callback after the restart → HTTP ${r4Late}; execution ${r.status} after ${r.seconds.toFixed(0)} s; jobs per item ${prompts.r4.map((x) => ctx.submissionsFor(x)).join('/')}; items: ${j.map((x, i) => JSON.stringify({ jobId: short(x.jobId), status: x.status, error: (x.error ?? '').slice(0, i ? 150 : 50) })).join(' · ')}`);
+			const r = await ctx.finish(started.r4.execId, 'cbOne', { t0: started.r4.t, timeoutMs: 120_000 });
+			const once = prompts.r4.every((prompt) => ctx.submissionsFor(prompt) === 1);
+			const good = r.items.length === 3 && r.items.every((item, i) => isGoodResult(ctx, item, jobs[i]));
+			const pass = r.status === 'success' && r4AtPause.every((n) => n === 1) && once && good && r.reports.length === 3;
+			add(row, pass, `jobs per item when the execution paused ${r4AtPause.join('/')}; execution ${r.status} after ${r.seconds.toFixed(0)} s; jobs per item ${prompts.r4.map((x) => ctx.submissionsFor(x)).join('/')}; last job's callbacks answered ${jobs[2] ? callbacksOf(ctx, jobs[2].jobId) : '-'}; items: ${r.items.map((item) => describe(item, ctx)).join(' · ')}`);
 		}
 		{
-			const row = result('n8n restarts in the middle of a batch larger than Max Jobs in Flight (3 items, 1 in flight, Max Wait 30 s); item 1 was submitted after the pause, before the restart', 'callback', 'no item is submitted twice; every item that has a job carries its job id (item 1 too); item 2 says it was not submitted', 5);
-			const jobs = prompts.r4b.map(jobOf);
-			const r = await ctx.finish(started.r4b.execId, 'cbRestartOne', { t0: started.r4b.t, timeoutMs: MAX_WAIT_FALLBACK_MS });
-			const once = prompts.r4b.every((prompt) => ctx.submissionsFor(prompt) <= 1);
-			const j = r.items.map((item) => item.json || {});
-			const carries = [0, 1].every((i) => jobs[i] && j[i] && j[i].jobId === jobs[i].jobId);
-			const pass = r.status === 'success' && r.items.length === 3 && once && carries && !jobs[2] && j[2] && !j[2].jobId;
-			add(row, pass, `execution ${r.status} after ${r.seconds.toFixed(0)} s; jobs per item ${prompts.r4b.map((x) => ctx.submissionsFor(x)).join('/')}; item 1's job ${short(jobs[1]?.jobId)} (callbacks answered ${jobs[1] ? callbacksOf(ctx, jobs[1].jobId) : '-'}); items: ${j.map((x) => JSON.stringify({ jobId: short(x.jobId), status: x.status, error: (x.error ?? '').slice(0, 60) })).join(' · ')}`);
+			// n8n 2.x waits for running executions when it stops; n8n 1.x cancels them.
+			const graceful = ctx.line !== '1';
+			const expected = graceful
+				? "n8n's graceful shutdown lets execute() submit the rest and pause with every job ID; the last callback (resent after the restart) resumes it: 3 SUCCESS, one job each"
+				: "n8n 1.x cancels the execution; every job TTAPI accepted is in n8n's log with its execution and item (for Get Video); nothing is sent twice, or after the restart";
+			const row = result('n8n stops (SIGTERM) while execute() still submits a batch larger than Max Jobs in Flight (3 items, 1 in flight)', 'callback', expected, 5);
+			const r = await ctx.finish(started.r4b.execId, 'cbOne', { t0: started.r4b.t, timeoutMs: 120_000 });
+			const jobs = prompts.r4b.map((prompt) => ctx.jobsFor(prompt)[0]);
+			const counts = prompts.r4b.map((prompt) => ctx.submissionsFor(prompt));
+			if (graceful) {
+				const answers = downDeliveries.r4b ? shown(await downDeliveries.r4b) : '-';
+				const good = r.items.length === 3 && r.items.every((item, i) => isGoodResult(ctx, item, jobs[i]));
+				add(row, r.status === 'success' && good && counts.every((n) => n === 1), `${down1}; last callback answers ${answers}; execution ${r.status} after ${r.seconds.toFixed(0)} s; jobs per item ${counts.join('/')}; items: ${r.items.map((item) => describe(item, ctx)).join(' · ')}`);
+			} else {
+				const logs = ctx.n8n.allLogs();
+				const created = jobs.filter(Boolean);
+				const logged = created.filter((job, i) => logs.includes(`TTAPI accepted job ${job.jobId} for item ${i} of execution ${started.r4b.execId}`));
+				const pass = r.status === 'canceled' && created.length >= 1 && logged.length === created.length && counts.every((n) => n <= 1);
+				add(row, pass, `${down1}; execution ${r.status}; jobs per item ${counts.join('/')}; job IDs in n8n's log: ${logged.length}/${created.length} (${created.map((job) => short(job.jobId)).join(', ')})`);
+			}
 		}
 	} catch (error) {
 		add(result('restart phase', '-', 'the phase runs', 20), false, `threw: ${(error.stack || String(error)).split('\n').slice(0, 3).join(' ')}`);

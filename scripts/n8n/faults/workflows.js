@@ -44,6 +44,9 @@ const ROUTES = {
 	cbMaxWait: { cred: 'main', cof: true, params: { ...callback, maxWaitMinutes: 0.1 } },
 	cbMaxWaitOne: { cred: 'main', cof: true, params: { ...callback, maxWaitMinutes: 0.1, maxJobsInFlight: 1 } },
 	cbRestartOne: { cred: 'main', cof: true, params: { ...callback, maxWaitMinutes: 0.5, maxJobsInFlight: 1 } },
+	cbOne: { cred: 'main', cof: true, params: { ...callback, maxJobsInFlight: 1 } },
+	// Max Wait passes only after the restart row's restart, so nobody but n8n itself ends the wait
+	cbLost: { cred: 'main', cof: true, params: { ...callback, maxWaitMinutes: 1, maxJobsInFlight: 1 } },
 	none: { cred: 'main', cof: true, params: none(TRIGGER_PATHS.main) },
 	noneStrict: { cred: 'main', cof: false, params: none(TRIGGER_PATHS.main) },
 	pollQ: { cred: 'queue', cof: true, params: { ...poll, timeoutMinutes: 5 } },

@@ -75,7 +75,8 @@ function workflow(name, credential, generateParameters, { continueOnFail = false
 const SCENARIOS = {
 	one: { params: {} },
 	three: { params: {} },
-	batch: { params: { maxJobsInFlight: 3, downloadVideo: false } },
+	batch: { params: { maxJobsInFlight: 3, pollIntervalSeconds: 1, downloadVideo: false } },
+	lag: { params: { downloadVideo: false } },
 	wrongSecret: { params: {} },
 	failsAtOnce: { params: {}, continueOnFail: true },
 	failedJob: { params: {} },
@@ -138,6 +139,8 @@ async function runLine(line, log) {
 			await startFlow('one', ['a paper boat at dawn']);
 			const execution = await finish('one');
 			const [item] = nodeItems(execution, GENERATE);
+			// n8n 1.x: the node answers the resuming callback a moment after the execution resumed
+			for (let waited = 0; !jobsFor('a paper boat at dawn')[0]?.callbacks?.length && waited < 5000; waited += 100) await sleep(100);
 			const job = jobsFor('a paper boat at dawn')[0];
 			const ok =
 				execution.status === 'success' &&
@@ -165,16 +168,36 @@ async function runLine(line, log) {
 
 		await scenario('seven items, 3 in flight', async () => {
 			const prompts = Array.from({ length: 7 }, (_, index) => `batch item ${index}`);
-			const peakBefore = sim.counters().inFlightPeak;
-			await startFlow('batch', prompts);
+			const started = await startFlow('batch', prompts);
+			const paused = await waiting('batch');
+			const waitedAfter = (Date.now() - started) / 1000;
+			// every item was submitted before the pause: the waiting execution stores every job ID
+			const submittedBeforePause = prompts.filter((prompt) => jobsFor(prompt).length === 1).length;
+			const storedIds = nodeItems(await readExecution(n8n, paused.id), GENERATE).map((item) => item.json.jobId);
 			const execution = await finish('batch', 90_000);
 			const items = nodeItems(execution, GENERATE);
+			const once = prompts.every((prompt) => jobsFor(prompt).length === 1);
 			const ok =
 				execution.status === 'success' &&
 				items.length === 7 &&
 				items.every((item, index) => item.json.prompt === prompts[index] && item.json.status === 'SUCCESS') &&
-				prompts.every((prompt) => jobsFor(prompt).length === 1);
-			add('seven items, 3 in flight', ok, `status ${execution.status}, ${items.filter((item) => item.json.status === 'SUCCESS').length}/7 SUCCESS, one submission each: ${prompts.every((prompt) => jobsFor(prompt).length === 1)}, simulator peak ${Math.max(peakBefore, sim.counters().inFlightPeak)}`);
+				submittedBeforePause === 7 &&
+				items.every((item, index) => item.json.jobId === jobsFor(prompts[index])[0]?.jobId) &&
+				once;
+			add('seven items, 3 in flight', ok, `paused after ${waitedAfter.toFixed(1)} s with ${submittedBeforePause}/7 submitted (stored job IDs: ${storedIds.filter(Boolean).length}); then ${execution.status}, ${items.filter((item) => item.json.status === 'SUCCESS').length}/7 SUCCESS, one submission each: ${once}, simulator peak ${sim.counters().inFlightPeak}`);
+		});
+
+		await scenario("TTAPI's record lagging its callback", async () => {
+			const prompt = '[sim:fetch-lag=4000] the record lags the callback';
+			const started = await startFlow('lag', [prompt]);
+			// the safety check comes every 10 min: finishing within 40 s means the lag was handled
+			const execution = await finish('lag', 40_000);
+			const seconds = (Date.now() - started) / 1000;
+			const [item] = nodeItems(execution, GENERATE);
+			const job = jobsFor(prompt)[0];
+			const answers = job?.callbacks?.map((c) => c.status) ?? [];
+			const ok = execution.status === 'success' && item?.json.status === 'SUCCESS' && item.json.jobId === job?.jobId && answers.includes(503);
+			add("TTAPI's record lagging its callback", ok, `callback answered ${JSON.stringify(answers)} (lagged fetches ${sim.counters().laggedFetches}); execution ${execution.status} after ${seconds.toFixed(1)} s, item ${item?.json.status}`);
 		});
 
 		await scenario('wrong secret refused, right one resumes', async () => {

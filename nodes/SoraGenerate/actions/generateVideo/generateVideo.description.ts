@@ -78,7 +78,7 @@ export const generateVideoDescription: INodeProperties[] = [
 	},
 	{
 		displayName:
-			"The execution pauses while Sora renders (nothing runs, no worker is held) and resumes once TTAPI has called back for every job. TTAPI must be able to reach n8n's webhook URL (WEBHOOK_URL or N8N_WEBHOOK_URL). At Max Wait every item comes out, with its job ID.",
+			"The execution pauses while Sora renders (nothing runs) and resumes once TTAPI has called back for every job. A batch larger than Max Jobs in Flight first keeps running, polling every Poll Interval, until its last item is submitted. TTAPI must be able to reach n8n's webhook URL (WEBHOOK_URL or N8N_WEBHOOK_URL). At Max Wait every item comes out, with its job ID.",
 		name: 'callbackNotice',
 		type: 'notice',
 		default: '',
@@ -106,8 +106,9 @@ export const generateVideoDescription: INodeProperties[] = [
 		type: 'number',
 		typeOptions: { minValue: 1 },
 		default: 15,
-		description: 'How often to ask TTAPI whether a job has finished (Auto: when it polls)',
-		displayOptions: showFor({ waitMode: [WAIT_MODES.poll, WAIT_MODES.auto] }),
+		description:
+			'How often to ask TTAPI whether a job has finished: when polling, and in Wait for Callback while items of a batch larger than Max Jobs in Flight wait for a free place',
+		displayOptions: showFor({ waitMode: WAITING_MODES }),
 	},
 	{
 		displayName: 'Timeout (Minutes)',

@@ -3,12 +3,13 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { TTAPI_CREDENTIAL_TYPE } from '../../../shared/constants';
 import { createTtApiClient } from '../../../shared/transport';
-import { startCallbackBatch } from './callback/runCallbackBatch';
+import { startCallbackBatch } from '../batch/callback/startCallbackBatch';
+import { runPolledBatch } from '../batch/runPolledBatch';
 import { resolveCallbackUrl } from './callbackTarget';
 import { WAIT_MODES } from './generateVideo.description';
 import { buildGenerationRequest, InputError } from './generationRequest';
+import { generationJob } from './generationJob';
 import { isPubliclyReachable } from './publicUrl';
-import { runPolledBatch } from './runPolledBatch';
 import type { WaitSettings } from './waitSettings';
 import { readWaitSettings } from './waitSettings';
 
@@ -59,8 +60,10 @@ export async function executeGenerateVideo(this: IExecuteFunctions): Promise<INo
 	}
 
 	const client = await createTtApiClient(this);
+	const itemOptions = { downloadVideo: settings.downloadVideo, binaryPropertyName: settings.binaryPropertyName };
 	if (settings.waitMode === WAIT_MODES.callback) {
-		return await startCallbackBatch(this, { requests, settings, client, continueOnFail });
+		return await startCallbackBatch(this, { kind: generationJob, client, requests, settings: { ...settings, itemOptions }, continueOnFail });
 	}
-	return await runPolledBatch(this, requests, settings, client, continueOnFail);
+	const waitMode = settings.waitMode === WAIT_MODES.none ? 'none' : 'poll';
+	return await runPolledBatch(this, generationJob, client, requests, { ...settings, waitMode, itemOptions }, continueOnFail);
 }

@@ -66,7 +66,7 @@ export function readWaitSettings(context: IExecuteFunctions): WaitSettings {
 	}
 	return {
 		waitMode,
-		pollIntervalMs: polls ? readNumber(context, 'pollIntervalSeconds', 'Poll Interval (Seconds)', NUMBER_LIMITS.pollIntervalSeconds, 15) * 1000 : 0,
+		pollIntervalMs: waits ? readNumber(context, 'pollIntervalSeconds', 'Poll Interval (Seconds)', NUMBER_LIMITS.pollIntervalSeconds, 15) * 1000 : 0,
 		timeoutMs: callsBack && !polls ? 0 : readNumber(context, 'timeoutMinutes', 'Timeout (Minutes)', NUMBER_LIMITS.timeoutMinutes, 30) * 60_000,
 		maxWaitMs: callsBack ? readNumber(context, 'maxWaitMinutes', 'Max Wait (Minutes)', NUMBER_LIMITS.maxWaitMinutes, 180) * 60_000 : 0,
 		recheckMs: callsBack ? readNumber(context, 'options.safetyCheckMinutes', 'Safety Check Every (Minutes)', NUMBER_LIMITS.safetyCheckMinutes, 10) * 60_000 : 0,

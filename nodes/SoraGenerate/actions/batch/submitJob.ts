@@ -1,20 +1,20 @@
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { backoffDelay, pause, queueFullRetryDelay } from '../../../shared/backoff';
 import { SoraJobError, unauthorizedError } from '../../../shared/jobError';
-import { submitGeneration } from '../../../shared/soraApi';
 import type { TtApiClient } from '../../../shared/transport';
+import type { JobKind } from './jobKind';
 
 export const MAX_NOT_SENT_RETRIES = 3;
 
 export type SubmitAttempt = { jobId: string } | { queueFull: string } | { notSent: string };
 
 /**
- * One POST /sora/generations. Returns the job id, or says the refusal provably created no job
- * (queue full, never sent). Anything that may have created a job, or that will fail again, throws.
+ * One submission. Returns the job id, or says the refusal provably created no job (queue full,
+ * never sent). Anything that may have created a job, or that will fail again, throws.
  */
-export async function submitOnce(client: TtApiClient, body: IDataObject): Promise<SubmitAttempt> {
-	const outcome = await submitGeneration(client, body);
+export async function submitOnce(client: TtApiClient, kind: JobKind, body: IDataObject): Promise<SubmitAttempt> {
+	const outcome = await kind.submit(client, body);
 	switch (outcome.kind) {
 		case 'accepted':
 			return { jobId: outcome.jobId };
@@ -48,27 +48,47 @@ export function notSentError(message: string): SoraJobError {
 	});
 }
 
+export interface SubmitLimit {
+	/** When to stop waiting for TTAPI's queue to take the job. */
+	deadline: number;
+	/** What the deadline is called in the node ("the timeout", "Max Wait"). */
+	name: string;
+	/** What to raise when it passes. */
+	advice: string;
+}
+
 /**
- * Submits one generation, obeying the money rule: it is sent again only after a refusal that
- * provably created no job (queue full, connection never made). Returns the job id.
+ * Submits one item, obeying the money rule: it is sent again only after a refusal that provably
+ * created no job (queue full, connection never made). Every job TTAPI accepts is logged at once
+ * (execution, item, job ID) so it can be found with Get Video even if this process dies.
  */
 export async function submitJob(
+	context: IExecuteFunctions,
 	client: TtApiClient,
+	kind: JobKind,
 	body: IDataObject,
-	deadline: number,
+	itemIndex: number,
+	limit: SubmitLimit,
 	signal?: AbortSignal,
 ): Promise<string> {
 	let notSentRetries = 0;
 	for (;;) {
-		const attempt = await submitOnce(client, body);
-		if ('jobId' in attempt) return attempt.jobId;
+		const attempt = await submitOnce(client, kind, body);
+		if ('jobId' in attempt) {
+			const executionId = String(context.getExecutionId());
+			context.logger.info(
+				`${context.getNode().name}: TTAPI accepted job ${attempt.jobId} for item ${itemIndex} of execution ${executionId}`,
+				{ executionId, itemIndex, jobId: attempt.jobId },
+			);
+			return attempt.jobId;
+		}
 		if ('queueFull' in attempt) {
 			const delay = queueFullRetryDelay();
-			if (Date.now() + delay > deadline) {
+			if (Date.now() + delay > limit.deadline) {
 				throw new SoraJobError(
 					'timeout',
-					`TTAPI's queue stayed full until the timeout (${attempt.queueFull}); the job was not created and nothing was charged`,
-					{ description: 'Raise the timeout, or lower "Max Jobs in Flight" if other workflows share this TTAPI account.' },
+					`TTAPI's queue stayed full until ${limit.name} passed (${attempt.queueFull}); the job was not created and nothing was charged`,
+					{ status: 'NOT_SUBMITTED', description: `${limit.advice}, or lower "Max Jobs in Flight" if other workflows share this TTAPI account.` },
 				);
 			}
 			await pause(delay, signal);

@@ -1,0 +1,58 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { SoraJobError } from '../../../shared/jobError';
+import type { TtApiClient } from '../../../shared/transport';
+import { collectBatchOutput } from './batchOutcome';
+import type { JobKind } from './jobKind';
+import { runBatch } from './runBatch';
+import { waitForJob } from './waitForJob';
+
+export interface PolledBatchSettings {
+	/** Poll Until Done ('poll'), or Don't Wait ('none'): the output's waitMode. */
+	waitMode: 'poll' | 'none';
+	pollIntervalMs: number;
+	timeoutMs: number;
+	maxJobsInFlight: number;
+	/** How a final record becomes an output item (the kind's options, e.g. Download Video). */
+	itemOptions: IDataObject;
+}
+
+function timeoutError(jobId: string, lastStatus: string, timeoutMs: number): SoraJobError {
+	return new SoraJobError('timeout', `Job ${jobId} was still ${lastStatus} when the timeout of ${timeoutMs / 60_000} min passed`, {
+		jobId,
+		status: lastStatus,
+		description: `The job goes on at TTAPI. Fetch it later with the Get Video operation and job ID ${jobId}.`,
+	});
+}
+
+/**
+ * Poll Until Done and Don't Wait: keeps up to Max Jobs in Flight jobs at TTAPI and starts the
+ * next item as soon as one finishes, while this execution keeps running.
+ */
+export async function runPolledBatch(
+	context: IExecuteFunctions,
+	kind: JobKind,
+	client: TtApiClient,
+	requests: Array<IDataObject | Error>,
+	settings: PolledBatchSettings,
+	continueOnFail: boolean,
+): Promise<INodeExecutionData[][]> {
+	const signal = context.getExecutionCancelSignal?.();
+	const run = { context, client, kind, pollIntervalMs: settings.pollIntervalMs, signal };
+	const { waitMode } = settings;
+	const { outcomes } = await runBatch(run, requests, {
+		maxJobsInFlight: settings.maxJobsInFlight,
+		continueOnFail,
+		limitFor: () => ({ deadline: Date.now() + settings.timeoutMs, name: 'the timeout', advice: 'Raise the timeout' }),
+		follow: async (index, jobId, { body, deadline }): Promise<INodeExecutionData> => {
+			if (waitMode === 'none') return { json: { ...kind.submitted(body, jobId), waitMode }, pairedItem: { item: index } };
+			const progress = await waitForJob(run, jobId, index, { deadline });
+			if (!('result' in progress)) throw timeoutError(jobId, progress.lastStatus, settings.timeoutMs);
+			return await kind.toItem(context, progress.result, index, { ...settings.itemOptions, extraJson: { waitMode } });
+		},
+	});
+
+	if (signal?.aborted) throw new NodeOperationError(context.getNode(), 'The execution was cancelled');
+	return [collectBatchOutput(context.getNode(), outcomes.map((outcome) => (outcome && 'value' in outcome ? { item: outcome.value } : outcome)), continueOnFail)];
+}

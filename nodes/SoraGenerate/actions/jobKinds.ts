@@ -1,0 +1,7 @@
+import type { JobKinds } from './batch/jobKind';
+import { generationJob } from './generateVideo/generationJob';
+
+/** Every kind of TTAPI job this node waits for; a waiting batch names its kind. */
+export const JOB_KINDS: JobKinds = {
+	[generationJob.name]: generationJob,
+};
