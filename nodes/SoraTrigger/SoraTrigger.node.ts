@@ -1,5 +1,7 @@
 import type {
+	IExecuteFunctions,
 	IHookFunctions,
+	INodeExecutionData,
 	INodeType,
 	INodeTypeDescription,
 	IWebhookFunctions,
@@ -9,6 +11,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { testTtApiCredential } from '../shared/credentialTest';
 import { assertReadyForCallbacks } from './activation';
+import { executeTrigger } from './executeTrigger';
 import { handleCallback } from './handleCallback';
 import { soraTriggerProperties } from './SoraTrigger.description';
 
@@ -63,5 +66,11 @@ export class SoraTrigger implements INodeType {
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		return await handleCallback.call(this);
+	}
+
+	// n8n runs this, in the execution webhook() started, with webhook()'s item as input: the
+	// duplicate check in n8n's database and the download happen where the execution runs.
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await executeTrigger.call(this);
 	}
 }

@@ -136,6 +136,8 @@ async function runLine(line, log) {
 			return items[0] ? items[0].json : undefined;
 		};
 		const executionsFor = (list, jobId) => list.filter((e) => (triggerJson(e) || {}).jobId === jobId);
+		/** An execution the trigger's own claim stopped: it succeeded with no trigger output. */
+		const stoppedAtTrigger = (e) => e.status === 'success' && rt.nodeRuns(e, TRIGGER_NAME).length > 0 && rt.nodeOutput(e, TRIGGER_NAME).length === 0;
 		/** Waits until the workflow has `count` finished executions, then a little more for stragglers. */
 		const settle = async (count, { timeoutMs = 30_000, quietMs = 2500 } = {}) => {
 			const t0 = Date.now();
@@ -215,17 +217,52 @@ async function runLine(line, log) {
 
 		// ---------------------------------------------------------------- c
 		{
+			const before = (await executions()).length;
 			const [replay] = await sim.sendCallback(okJob);
 			const twiceJob = await submit('[sim:duplicate-callback] two callbacks please');
 			const twiceCallbacks = await waitForCallbacks(twiceJob, 2);
-			list = await settle(3, { quietMs: 3000 });
+			list = await settle(before + 1, { quietMs: 3000 });
 			const okCount = executionsFor(list, okJob).length;
 			const twiceCount = executionsFor(list, twiceJob).length;
-			const pass = replay === 200 && twiceCallbacks.every((cb) => cb.status === 200) && okCount === 1 && twiceCount === 1 && list.length === 3;
+			const stopped = list.filter(stoppedAtTrigger).length;
+			// One after the other, a duplicate meets the key in the static data n8n saved after the
+			// first call, so it starts no execution at all.
+			const pass = replay === 200 && twiceCallbacks.every((cb) => cb.status === 200) && okCount === 1 && twiceCount === 1 && list.length === before + 1;
 			row(
-				'c: duplicate callbacks → still one execution per job',
+				'c: duplicates one after the other (a replay; TTAPI sending twice) → no second execution',
 				pass,
-				`replay → ${replay}; job sent twice → ${twiceCallbacks.map((cb) => cb.status).join('/')}; executions: replayed job ${okCount}, double-callback job ${twiceCount}, workflow total ${list.length}`,
+				`replay → ${replay}; job sent twice → ${twiceCallbacks.map((cb) => cb.status).join('/')}; executions: replayed job ${okCount}, double-callback job ${twiceCount}, workflow total ${before} → ${list.length} (stopped at the trigger: ${stopped})`,
+			);
+		}
+
+		// ---------------------------------------------------------------- c2
+		{
+			const before = await executions();
+			const r = await fetch(`${sim.url}/sora/generations`, {
+				method: 'POST',
+				headers: { 'TT-API-KEY': API_KEY, 'content-type': 'application/json' },
+				body: JSON.stringify({ model: 'sora-2', prompt: '[sim:render=100] four callbacks at once' }),
+			});
+			const burstJob = (await r.json()).data.job_id;
+			while (sim.getJob(burstJob).status !== 'SUCCESS') await sleep(100);
+			const answers = (await Promise.all([1, 2, 3, 4].map(() => sim.sendCallback(burstJob, { url: hookUrl })))).flat();
+			list = await settle(before.length + 1, { quietMs: 6000 });
+			const added = list.filter((e) => !before.some((b) => b.id === e.id));
+			const passed = executionsFor(added, burstJob);
+			const stopped = added.filter(stoppedAtTrigger);
+			const noopItems = passed.reduce((n, e) => n + rt.nodeOutput(e, NOOP_NAME).length, 0);
+			// At the same moment, the four calls all miss each other in the static data; each starts an
+			// execution, and the claim in n8n's database lets one of them go on.
+			const pass =
+				answers.every((s) => s === 200) &&
+				passed.length === 1 &&
+				noopItems === 1 &&
+				added.length === passed.length + stopped.length &&
+				added.every((e) => e.status === 'success');
+			row(
+				'c2: the same callback 4 times at the same moment → one execution goes past the trigger',
+				pass,
+				`answers ${JSON.stringify(answers)}; executions started ${added.length}: ${passed.length} with the job (NoOp items ${noopItems}), ${stopped.length} stopped at the trigger as duplicates; statuses ${JSON.stringify(added.map((e) => e.status))}`,
 			);
 		}
 
