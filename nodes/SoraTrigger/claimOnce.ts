@@ -38,7 +38,7 @@ export type ClaimOutcome =
 	/** The record could not be used; the execution goes on, as if first. */
 	| { outcome: 'unchecked'; error: string };
 
-export const CLAIM_TIMING: Omit<ClaimTiming, 'sleep' | 'random'> = { settleMs: 1000, rounds: 3, attempts: 3, retryMs: 300 };
+export const CLAIM_TIMING: Omit<ClaimTiming, 'sleep' | 'random'> = { settleMs: 400, rounds: 3, attempts: 3, retryMs: 200 };
 
 /** Waits last between `settleMs` and `MAX_SPREAD` times it. */
 const MAX_SPREAD = 1.5;

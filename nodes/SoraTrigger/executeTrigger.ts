@@ -26,7 +26,8 @@ export function processedDataRecord(context: IExecuteFunctions): ProcessedRecord
  * The execution n8n started from webhook() runs this with webhook()'s item: here, on the worker
  * that runs the execution, n8n's database decides whether this execution is the one for the job
  * and status (concurrent duplicates that webhook() could not tell apart stop here, with no
- * output), and the video is downloaded. Test events are not deduplicated.
+ * output), and the video is downloaded. The download starts at once, beside the check, so the
+ * check adds no time when there is a video to fetch. Test events are not deduplicated.
  */
 export async function executeTrigger(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
@@ -38,9 +39,11 @@ export async function executeTrigger(this: IExecuteFunctions): Promise<INodeExec
 		const json = items[itemIndex].json;
 		const jobId = typeof json.jobId === 'string' ? json.jobId : '';
 		const status = typeof json.status === 'string' ? json.status : '';
+		const item = withVideo(this, items[itemIndex], itemIndex, videoField(this, itemIndex));
 		if (store && jobId && status) {
 			const claim = await claimOnce(store, dedupeKey(jobId, status), this.getExecutionId(), timing);
 			if (claim.outcome === 'duplicate') {
+				await item;
 				this.logger.info(
 					`Sora Trigger: job ${jobId} (${status}) is handled by another execution; this execution (${this.getExecutionId()}) stops here`,
 				);
@@ -52,23 +55,34 @@ export async function executeTrigger(this: IExecuteFunctions): Promise<INodeExec
 				);
 			}
 		}
-		output.push(await withVideo(this, items[itemIndex], itemIndex));
+		output.push(await item);
 	}
 	return [output];
 }
 
-async function withVideo(context: IExecuteFunctions, item: INodeExecutionData, itemIndex: number): Promise<INodeExecutionData> {
+/** The binary field to download the video into; undefined when Download Video is off. */
+function videoField(context: IExecuteFunctions, itemIndex: number): string | undefined {
+	if (context.getNodeParameter('downloadVideo', itemIndex, false) !== true) return undefined;
+	return String(context.getNodeParameter('binaryPropertyName', itemIndex, 'data') ?? '').trim() || 'data';
+}
+
+/** The output item, with the video when asked for; a failed download becomes `downloadError` (never a rejection). */
+async function withVideo(
+	context: IExecuteFunctions,
+	item: INodeExecutionData,
+	itemIndex: number,
+	field: string | undefined,
+): Promise<INodeExecutionData> {
 	const json: IDataObject = { ...item.json };
 	const out: INodeExecutionData = { json, pairedItem: { item: itemIndex } };
 	if (item.binary) out.binary = item.binary;
-	if (context.getNodeParameter('downloadVideo', itemIndex, false) !== true || json.event !== 'succeeded') return out;
+	if (!field || json.event !== 'succeeded') return out;
 	const jobId = String(json.jobId);
 	const videoUrl = typeof json.videoUrl === 'string' ? json.videoUrl : '';
 	if (!videoUrl) {
 		json.downloadError = `TTAPI reported job ${jobId} as ${String(json.status)} but gave no video URL`;
 		return out;
 	}
-	const field = String(context.getNodeParameter('binaryPropertyName', itemIndex, 'data') ?? '').trim() || 'data';
 	try {
 		out.binary = { ...out.binary, [field]: await downloadVideo(context, jobId, videoUrl) };
 	} catch (error) {
