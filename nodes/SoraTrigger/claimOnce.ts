@@ -8,7 +8,8 @@
  * concurrent duplicates through. claimOnce orders them first (Fischer's mutual exclusion, which
  * needs nothing but such a register and a bound on how long a read-then-write takes), then lets
  * the first one mark K. Exactly one execution goes on as long as n8n's read-then-write of the
- * record takes less than `settleMs`; whatever the timing, at least one does.
+ * record takes less than the wait (at least `settleMs`, more when the claim sees a slow
+ * database); whatever the timing, at least one does.
  */
 
 /** A record n8n keeps in its database: values are added, and each call says which were in it. */
@@ -18,7 +19,11 @@ export interface ProcessedRecord {
 }
 
 export interface ClaimTiming {
-	/** How long to wait before looking again (longer than one read-then-write of the record). */
+	/**
+	 * How long to wait before looking again, at least: longer than one read-then-write of the
+	 * record. The wait grows to SLOW_FACTOR times the slowest call this claim has seen, so a
+	 * database under load gets more time.
+	 */
 	settleMs: number;
 	/** How many times to look again when a stale write removed every trace of the key. */
 	rounds: number;
@@ -28,6 +33,7 @@ export interface ClaimTiming {
 	sleep: (ms: number) => Promise<void>;
 	/** 0 ≤ x < 1; spreads the waits so that executions started together do not write in step. */
 	random: () => number;
+	now: () => number;
 }
 
 export type ClaimOutcome =
@@ -38,23 +44,38 @@ export type ClaimOutcome =
 	/** The record could not be used; the execution goes on, as if first. */
 	| { outcome: 'unchecked'; error: string };
 
-export const CLAIM_TIMING: Omit<ClaimTiming, 'sleep' | 'random'> = { settleMs: 400, rounds: 3, attempts: 3, retryMs: 200 };
+export const CLAIM_TIMING: Omit<ClaimTiming, 'sleep' | 'random' | 'now'> = { settleMs: 400, rounds: 3, attempts: 3, retryMs: 200 };
 
-/** Waits last between `settleMs` and `MAX_SPREAD` times it. */
+/** Waits last between the settle time and MAX_SPREAD times it. */
 const MAX_SPREAD = 1.5;
+const SLOW_FACTOR = 4;
 
-async function settleOnce(timing: ClaimTiming): Promise<void> {
-	await timing.sleep(Math.round(timing.settleMs * (1 + (MAX_SPREAD - 1) * timing.random())));
+/** What one claim has seen of the record's speed. */
+interface Pace {
+	timing: ClaimTiming;
+	slowestMs: number;
+}
+
+function settleMs(pace: Pace): number {
+	return Math.max(pace.timing.settleMs, SLOW_FACTOR * pace.slowestMs);
+}
+
+async function settleOnce(pace: Pace): Promise<void> {
+	await pace.timing.sleep(Math.round(settleMs(pace) * (1 + (MAX_SPREAD - 1) * pace.timing.random())));
 }
 
 type Seen = { ok: true; seen: Set<string> } | { ok: false; error: string };
 
-async function record(store: ProcessedRecord, values: string[], timing: ClaimTiming): Promise<Seen> {
+async function record(store: ProcessedRecord, values: string[], pace: Pace): Promise<Seen> {
+	const { timing } = pace;
 	let error = '';
 	for (let attempt = 1; attempt <= timing.attempts; attempt++) {
 		if (attempt > 1) await timing.sleep(timing.retryMs);
+		const started = timing.now();
 		try {
-			return { ok: true, seen: await store.checkAndRecord(values) };
+			const seen = await store.checkAndRecord(values);
+			pace.slowestMs = Math.max(pace.slowestMs, timing.now() - started);
+			return { ok: true, seen };
 		} catch (thrown) {
 			// The first write of a node's record is an insert: when two executions make it at once,
 			// one fails on the primary key, wrote nothing, and finds the other's record next time.
@@ -69,7 +90,7 @@ async function record(store: ProcessedRecord, values: string[], timing: ClaimTim
  *
  * 1. Claim: record the key and a token of our own. The key already there means an execution
  *    claimed it before us.
- * 2. Look again after `settleMs` (Fischer): our token still there means we were the last of the
+ * 2. Look again after the settle time (Fischer): our token still there means we were the last of the
  *    concurrent claimants. Neither key nor token there means a stale write wiped our claim:
  *    the look recorded both again, so look once more.
  * 3. Mark: the last claimant records `<key>!` at once; every other execution first waits until
@@ -86,20 +107,20 @@ export async function claimOnce(
 ): Promise<ClaimOutcome> {
 	const token = `${key}#${claimant}`;
 	const claim = [key, token];
-	const settle = async () => await settleOnce(timing);
+	const pace: Pace = { timing, slowestMs: 0 };
 	// Any winner among the concurrent claimants marks within `rounds` waits of its claim, which
 	// came before we saw its key, and checks its mark again one wait later.
-	const later = async () => await timing.sleep((timing.rounds + 1) * timing.settleMs * MAX_SPREAD);
+	const later = async () => await timing.sleep(Math.round((timing.rounds + 1) * settleMs(pace) * MAX_SPREAD));
 
-	let result = await record(store, claim, timing);
+	let result = await record(store, claim, pace);
 	if (!result.ok) return { outcome: 'unchecked', error: result.error };
 	if (result.seen.has(key)) {
 		await later();
-		return await mark(store, key, timing);
+		return await mark(store, key, pace);
 	}
 	for (let round = 1; round <= timing.rounds; round++) {
-		await settle();
-		result = await record(store, claim, timing);
+		await settleOnce(pace);
+		result = await record(store, claim, pace);
 		if (!result.ok) return { outcome: 'unchecked', error: result.error };
 		if (result.seen.has(token)) break;
 		if (result.seen.has(key)) {
@@ -107,18 +128,18 @@ export async function claimOnce(
 			break;
 		}
 	}
-	return await mark(store, key, timing);
+	return await mark(store, key, pace);
 }
 
 /** Records `<key>!`: first when it was not there (checked again until it stays), else duplicate. */
-async function mark(store: ProcessedRecord, key: string, timing: ClaimTiming): Promise<ClaimOutcome> {
+async function mark(store: ProcessedRecord, key: string, pace: Pace): Promise<ClaimOutcome> {
 	const marker = `${key}!`;
-	let result = await record(store, [marker], timing);
+	let result = await record(store, [marker], pace);
 	if (!result.ok) return { outcome: 'unchecked', error: result.error };
 	if (result.seen.has(marker)) return { outcome: 'duplicate' };
-	for (let round = 1; round <= timing.rounds; round++) {
-		await settleOnce(timing);
-		result = await record(store, [marker], timing);
+	for (let round = 1; round <= pace.timing.rounds; round++) {
+		await settleOnce(pace);
+		result = await record(store, [marker], pace);
 		if (!result.ok || result.seen.has(marker)) break;
 		// A stale write wiped the mark; this look recorded it again.
 	}

@@ -33,7 +33,7 @@ export async function executeTrigger(this: IExecuteFunctions): Promise<INodeExec
 	const items = this.getInputData();
 	const store = this.getMode() === 'manual' ? undefined : processedDataRecord(this);
 	const signal = this.getExecutionCancelSignal?.();
-	const timing = { ...CLAIM_TIMING, sleep: async (ms: number) => await pause(ms, signal), random: Math.random };
+	const timing = { ...CLAIM_TIMING, sleep: async (ms: number) => await pause(ms, signal), random: Math.random, now: Date.now };
 	const output: INodeExecutionData[] = [];
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		const json = items[itemIndex].json;
