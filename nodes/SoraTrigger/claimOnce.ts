@@ -90,12 +90,12 @@ async function record(store: ProcessedRecord, values: string[], pace: Pace): Pro
  *
  * 1. Claim: record the key and a token of our own. The key already there means an execution
  *    claimed it before us.
- * 2. Look again after the settle time (Fischer): our token still there means we were the last of the
- *    concurrent claimants. Neither key nor token there means a stale write wiped our claim:
- *    the look recorded both again, so look once more.
+ * 2. Look again after the settle time (Fischer): our token still there means we were the last
+ *    of the concurrent claimants. Neither key nor token there means a stale write wiped our
+ *    claim: the look recorded both again, so look once more.
  * 3. Mark: the last claimant records `<key>!` at once; every other execution first waits until
- *    any winner has surely marked and checked its mark. Whoever finds the mark
- *    absent records it and goes on; whoever finds it there stops. The mark is there only if an
+ *    any winner has surely marked and checked its mark. Whoever finds the mark absent records it
+ *    and goes on; whoever finds it there stops. The mark is there only if an
  *    execution that found it absent wrote it, and that execution goes on: whatever the timing, a
  *    key is never left without an execution. The timing only decides whether it gets two.
  */
