@@ -1,5 +1,7 @@
 import type {
+	IExecuteFunctions,
 	IHookFunctions,
+	INodeExecutionData,
 	INodeType,
 	INodeTypeDescription,
 	IWebhookFunctions,
@@ -8,6 +10,7 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { assertReadyForCallbacks } from './activation';
+import { executeTrigger } from './executeTrigger';
 import { handleCallback } from './handleCallback';
 import { soraTriggerProperties } from './SoraTrigger.description';
 
@@ -61,5 +64,11 @@ export class SoraGenerateTrigger implements INodeType {
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		return await handleCallback.call(this);
+	}
+
+	// n8n runs this, in the execution webhook() started, with webhook()'s item as input: the
+	// duplicate check in n8n's database and the download happen where the execution runs.
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await executeTrigger.call(this);
 	}
 }

@@ -7,7 +7,7 @@ import { readJobId } from '../shared/soraApi';
 
 /** A refusal the trigger answers itself; no execution starts. */
 export interface CallbackRefusal {
-	httpCode: 400 | 401 | 403 | 409;
+	httpCode: 400 | 401 | 403;
 	error: string;
 }
 
@@ -31,9 +31,6 @@ export const REFUSAL = {
 		httpCode: 400,
 		error: 'The callback body is not a TTAPI job record: it needs a "status" and a job ID ("jobId").',
 	},
-	// Not a 200: the first call may yet fail to start its execution (n8n shutting down), and a
-	// 200 here would stand for nothing. TTAPI sends again; by then the first call has finished.
-	busy: { httpCode: 409, error: 'This callback is being handled right now; send it again later.' },
 } as const satisfies Record<string, CallbackRefusal>;
 
 /** The secret as stored on the credential; only an empty or missing value counts as "not set". */

@@ -8,7 +8,8 @@
  *   - the query string is parsed into strings / arrays for repeated names;
  *   - static data is loaded per call and saved after it (see run-webhook.ts);
  *   - an unknown path → 404.
- * Every handled call is recorded in `calls` (with the node's output items).
+ * Every handled call is recorded in `calls` (with the node's output items and, when webhook()
+ * started one, the execution: see run-trigger-execution.ts).
  */
 import { once } from 'node:events';
 import http from 'node:http';
@@ -23,10 +24,13 @@ import {
 	resolveWebhookPath,
 	runWebhook,
 } from './run-webhook';
+import { type TriggerExecutionResult, runTriggerExecution } from './run-trigger-execution';
 
 export interface WebhookCall extends RunWebhookResult {
 	/** The raw request URL (path + query). */
 	url: string;
+	/** The execution webhook() started, run after the call (n8n runs it on its own). */
+	execution?: TriggerExecutionResult;
 }
 
 export interface WebhookServer {
@@ -43,6 +47,8 @@ export interface WebhookServer {
 	waitForCalls(count: number, timeoutMs?: number): Promise<WebhookCall[]>;
 	/** Calls whose webhook() started an execution. */
 	startedCalls(): WebhookCall[];
+	/** Calls whose execution got past the trigger (its output has items). */
+	handledCalls(): WebhookCall[];
 	close(): Promise<void>;
 }
 
@@ -54,6 +60,7 @@ export async function startWebhookServer(target: WebhookTarget): Promise<Webhook
 	const calls: WebhookCall[] = [];
 	const waiters: Array<() => void> = [];
 	let requests = 0;
+	let executions = 0;
 
 	const server = http.createServer((req, res) => {
 		requests += 1;
@@ -110,7 +117,20 @@ export async function startWebhookServer(target: WebhookTarget): Promise<Webhook
 			res.setHeader('content-type', 'application/json');
 			res.end(JSON.stringify({ code: 0, message: 'Workflow Webhook Error: Workflow could not be started!' }));
 		}
-		calls.push({ ...result, url });
+		const execution = result.started
+			? await runTriggerExecution({
+					node: target.node,
+					parameters: target.parameters,
+					credentials: target.credentials,
+					credentialTypes: target.credentialTypes,
+					workflowId: target.workflowId ?? 'harness-webhook-workflow',
+					items: result.items,
+					executionId: `server-${++executions}`,
+					mode,
+					binaryMode: target.binaryMode,
+				})
+			: undefined;
+		calls.push({ ...result, url, execution });
 		for (const wake of waiters.splice(0)) wake();
 	}
 
@@ -144,6 +164,7 @@ export async function startWebhookServer(target: WebhookTarget): Promise<Webhook
 			return calls.slice(0, count);
 		},
 		startedCalls: () => calls.filter((call) => call.started),
+		handledCalls: () => calls.filter((call) => (call.execution?.items.length ?? 0) > 0),
 		async close() {
 			server.closeAllConnections?.();
 			await new Promise<void>((resolve) => server.close(() => resolve()));

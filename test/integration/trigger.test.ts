@@ -1,15 +1,16 @@
 /**
  * Sora Trigger inside real n8n-core (WebhookContext, credentials, httpRequestWithAuthentication,
  * binary data, static data) against the TTAPI simulator: directly through runWebhook, and through
- * a webhook server that the simulator calls back for real.
+ * a webhook server that the simulator calls back for real. What an accepted call starts, the
+ * execution (the trigger's execute(): the claim in n8n's processed data and the download), runs
+ * in n8n-core's WorkflowExecute (runTriggerExecution).
  */
 import { Logger } from '@n8n/backend-common';
 import { Container } from '@n8n/di';
-import type { IDataObject, NodeParameterValueType } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData, NodeParameterValueType } from 'n8n-workflow';
 
 import { TtApi } from '../../credentials/TtApi.credentials';
 import { CALLBACK_TOKEN_PARAM, callbackToken } from '../../nodes/shared/callbackAuth';
-import { processMemory } from '../../nodes/SoraGenerateTrigger/dedupe';
 import { ANSWER_WITHIN_MS, RECEIVED } from '../../nodes/SoraGenerateTrigger/handleCallback';
 import { SoraGenerateTrigger as SoraTrigger } from '../../nodes/SoraGenerateTrigger/SoraGenerateTrigger.node';
 import { readBinary } from '../harness';
@@ -21,6 +22,7 @@ import {
 	runWebhook,
 	runWebhookMethod,
 } from '../harness/run-webhook';
+import { processedData, runTriggerExecution } from '../harness/run-trigger-execution';
 import { startWebhookServer } from '../harness/webhook-server';
 import { API_KEY, type Simulator, generateParameters, prompts, runSora, startTestSimulator } from './fixtures';
 
@@ -41,7 +43,6 @@ beforeAll(async () => {
 afterAll(async () => await sim.close());
 beforeEach(() => {
 	sim.clearFaults();
-	processMemory.clear();
 	workflowId = `trigger-workflow-${++workflowCounter}`;
 });
 
@@ -119,6 +120,33 @@ function trigger(
 			headers: options.headers,
 		},
 	});
+}
+
+let executionCounter = 0;
+
+/** The execution n8n starts with webhook()'s items (nothing when webhook() started none). */
+async function execution(
+	run: { started: boolean; items: INodeExecutionData[] },
+	options: { parameters?: Record<string, NodeParameterValueType>; mode?: 'webhook' | 'manual'; binaryMode?: 'default' | 'filesystem' } = {},
+) {
+	if (!run.started) return undefined;
+	return await runTriggerExecution({
+		node: SoraTrigger,
+		parameters: options.parameters ?? params(),
+		credentials: credentials() as never,
+		credentialTypes: [TtApi],
+		workflowId,
+		items: run.items,
+		executionId: `exec-${++executionCounter}`,
+		mode: options.mode,
+		binaryMode: options.binaryMode,
+	});
+}
+
+/** A callback all the way: webhook(), then the execution it starts. */
+async function deliver(body: unknown, options: Parameters<typeof trigger>[1] = {}) {
+	const run = await trigger(body, options);
+	return { run, execution: await execution(run, options) };
 }
 
 describe('Sora Trigger: activation (webhookMethods)', () => {
@@ -359,13 +387,11 @@ describe('Sora Trigger: events filter', () => {
 			verified: true,
 		});
 
-		processMemory.clear();
 		const onlySucceeded = { parameters: params({ events: 'succeeded' }), staticData: createStaticDataStore() };
 		expect((await trigger(failed.body, onlySucceeded)).started).toBe(false);
 		expect((await trigger(succeeded.body, onlySucceeded)).items[0].json.event).toBe('succeeded');
 
 		const onlyFailed = { parameters: params({ events: 'failed' }), staticData: createStaticDataStore() };
-		processMemory.clear();
 		expect((await trigger(succeeded.body, onlyFailed)).started).toBe(false);
 		expect((await trigger(failed.body, onlyFailed)).items[0].json.event).toBe('failed');
 	});
@@ -389,33 +415,45 @@ describe('Sora Trigger: duplicates', () => {
 		expect(JSON.stringify(staticData.data)).toContain(`${jobId}:SUCCESS`);
 	});
 
-	it('concurrent duplicates (while the first is still verifying) → one execution; the others get 409 to send again', async () => {
-		const { body } = await finishedJob();
+	it('concurrent duplicates (while the first is still verifying): all start an execution, one goes past the trigger', async () => {
+		const { jobId, body } = await finishedJob();
 		sim.injectFault({ endpoint: 'fetch', kind: 'slow', delayMs: 500, times: 5 });
 		const staticData = createStaticDataStore();
 		const runs = await Promise.all([1, 2, 3].map(() => trigger(body, { staticData })));
-		expect(runs.filter((run) => run.started)).toHaveLength(1);
-		// Not 200: the first call has not handed its execution to n8n yet, and might never.
-		expect(runs.map((run) => run.response.statusCode).sort()).toEqual([200, 409, 409]);
-		// Sent again once the first is done: a plain duplicate, 200 and nothing starts.
-		const again = await trigger(body, { staticData });
-		expect(again.started).toBe(false);
-		expect(again.response.statusCode).toBe(200);
-	});
+		// No process memory: the three calls miss each other in the static data, and each is answered 200.
+		expect(runs.map((run) => [run.started, run.response.statusCode])).toEqual([[true, 200], [true, 200], [true, 200]]);
+		const executions = await Promise.all(runs.map(async (run) => await execution(run)));
+		expect(executions.map((e) => e?.status)).toEqual(['success', 'success', 'success']);
+		const outputs = executions.map((e) => e?.items ?? []);
+		expect(outputs.filter((items) => items.length === 1)).toHaveLength(1);
+		expect(outputs.filter((items) => items.length === 0)).toHaveLength(2);
+		expect(outputs.flat()[0].json).toMatchObject({ jobId, status: 'SUCCESS', event: 'succeeded' });
+		// Sent again later: static data has it now, nothing starts.
+		expect((await trigger(body, { staticData })).started).toBe(false);
+	}, 30_000);
 
-	it('after a restart (process memory gone) the static data still stops the duplicate', async () => {
+	it('on another process or after a restart, the static data loaded from the database stops the duplicate', async () => {
 		const { body } = await finishedJob();
 		const staticData = createStaticDataStore();
 		expect((await trigger(body, { staticData })).started).toBe(true);
-		processMemory.clear();
 		expect((await trigger(body, { staticData })).started).toBe(false);
 	});
 
-	it('within one process the memory stops a duplicate even when static data was lost', async () => {
+	it('when the static data lost the key (another call saved an older copy), the execution stops the duplicate', async () => {
 		const { body } = await finishedJob();
-		expect((await trigger(body, { staticData: createStaticDataStore() })).started).toBe(true);
-		expect((await trigger(body, { staticData: createStaticDataStore() })).started).toBe(false);
-	});
+		const first = await deliver(body, { staticData: createStaticDataStore() });
+		const second = await deliver(body, { staticData: createStaticDataStore() });
+		expect([first.run.started, second.run.started]).toEqual([true, true]);
+		expect(first.execution?.items).toHaveLength(1);
+		expect(second.execution?.items).toEqual([]);
+		expect(second.execution?.status).toBe('success');
+	}, 30_000);
+
+	it('the execution keeps its record in n8n\'s processed data, node scope (the Remove Duplicates table)', async () => {
+		const { body } = await finishedJob();
+		await deliver(body);
+		expect([...processedData.rows.keys()]).toContain(`${workflowId}|n:trigger-under-test`);
+	}, 30_000);
 
 	it('a callback that started nothing (job still running) does not use up the job', async () => {
 		const jobId = await submitJob('[sim:render=800] soon');
@@ -423,66 +461,70 @@ describe('Sora Trigger: duplicates', () => {
 		await new Promise((resolve) => setTimeout(resolve, 150));
 		expect((await trigger({ status: 'SUCCESS', jobId, data: null }, { staticData })).started).toBe(false);
 		const body = await waitForEnd(jobId);
-		expect((await trigger(body, { staticData })).started).toBe(true);
-	});
+		const { execution: started } = await deliver(body, { staticData });
+		expect(started?.items).toHaveLength(1);
+	}, 30_000);
 
 	it('another final status of the same job is another event (verification off: the body decides)', async () => {
 		const parameters = params({ verifyWithFetch: false });
 		const staticData = createStaticDataStore();
-		const failed = await trigger({ status: 'FAILED', message: 'boom', jobId: 'job-2', data: null }, { parameters, staticData });
-		const succeeded = await trigger({ status: 'SUCCESS', message: '', jobId: 'job-2', data: { videoUrl: 'https://x/2.mp4' } }, { parameters, staticData });
+		const failed = await deliver({ status: 'FAILED', message: 'boom', jobId: 'job-2', data: null }, { parameters, staticData });
+		const succeeded = await deliver({ status: 'SUCCESS', message: '', jobId: 'job-2', data: { videoUrl: 'https://x/2.mp4' } }, { parameters, staticData });
 		const again = await trigger({ status: 'FAILED', message: 'boom', jobId: 'job-2', data: null }, { parameters, staticData });
-		expect([failed.started, succeeded.started, again.started]).toEqual([true, true, false]);
-	});
+		expect([failed.execution?.items.length, succeeded.execution?.items.length, again.started]).toEqual([1, 1, false]);
+	}, 30_000);
 
 	it('test events (manual mode) are not deduplicated, and leave no static data', async () => {
 		const { body } = await finishedJob();
 		const staticData = createStaticDataStore();
-		const first = await trigger(body, { staticData, mode: 'manual' });
-		const second = await trigger(body, { staticData, mode: 'manual' });
-		expect([first.started, second.started]).toEqual([true, true]);
+		const first = await deliver(body, { staticData, mode: 'manual' });
+		const second = await deliver(body, { staticData, mode: 'manual' });
+		expect([first.execution?.items.length, second.execution?.items.length]).toEqual([1, 1]);
 		expect(staticData.saves).toBe(0);
 	});
 });
 
-describe('Sora Trigger: video download', () => {
+describe('Sora Trigger: video download (in the execution)', () => {
 	it('downloads the video of a succeeded job into the chosen binary field', async () => {
 		const { jobId, body } = await finishedJob();
-		const run = await trigger(body, { parameters: params({ downloadVideo: true, binaryPropertyName: 'video' }) });
-		const item = run.items[0];
+		const parameters = params({ downloadVideo: true, binaryPropertyName: 'video' });
+		const { run, execution: started } = await deliver(body, { parameters });
+		expect(run.items[0].binary).toBeUndefined(); // webhook() only looks the job up
+		const item = started!.items[0];
 		expect(item.binary?.video).toMatchObject({ mimeType: 'video/mp4', fileName: `${jobId}.mp4` });
 		expect(readBinary(item, 'video').length).toBe(VIDEO_BYTES);
-	});
+		expect(item.pairedItem).toEqual({ item: 0 });
+	}, 30_000);
 
-	it('works in filesystem binary mode too (no execution id yet during webhook())', async () => {
+	it('works in filesystem binary mode too', async () => {
 		const { body } = await finishedJob();
-		const run = await trigger(body, { parameters: params({ downloadVideo: true }), binaryMode: 'filesystem' });
-		expect(run.items[0].binary?.data.id).toMatch(/^filesystem/);
-		expect(readBinary(run.items[0], 'data').length).toBe(VIDEO_BYTES);
-	});
+		const { execution: started } = await deliver(body, { parameters: params({ downloadVideo: true }), binaryMode: 'filesystem' });
+		expect(started!.items[0].binary?.data.id).toMatch(/^filesystem/);
+		expect(readBinary(started!.items[0], 'data').length).toBe(VIDEO_BYTES);
+	}, 30_000);
 
 	it('a failed job gets no download and no error', async () => {
 		const { body } = await finishedJob('[sim:fail=insufficient quota] x');
-		const run = await trigger(body, { parameters: params({ downloadVideo: true }) });
-		expect(run.items[0].binary).toBeUndefined();
-		expect(run.items[0].json).toMatchObject({ event: 'failed', message: 'insufficient quota' });
-		expect(run.items[0].json).not.toHaveProperty('downloadError');
-	});
+		const { execution: started } = await deliver(body, { parameters: params({ downloadVideo: true }) });
+		expect(started!.items[0].binary).toBeUndefined();
+		expect(started!.items[0].json).toMatchObject({ event: 'failed', message: 'insufficient quota' });
+		expect(started!.items[0].json).not.toHaveProperty('downloadError');
+	}, 30_000);
 
 	it('a failed download still starts the workflow, with the URL and downloadError', async () => {
 		const { jobId, body } = await finishedJob('[sim:video=404] broken cdn');
-		const run = await trigger(body, { parameters: params({ downloadVideo: true }) });
-		expect(run.started).toBe(true);
-		expect(run.items[0].binary).toBeUndefined();
-		expect(run.items[0].json).toMatchObject({ jobId, event: 'succeeded', videoUrl: expect.stringContaining(jobId) });
-		expect(run.items[0].json.downloadError).toBe(`The video of job ${jobId} could not be downloaded: HTTP 404`);
-	});
+		const { execution: started } = await deliver(body, { parameters: params({ downloadVideo: true }) });
+		expect(started!.status).toBe('success');
+		expect(started!.items[0].binary).toBeUndefined();
+		expect(started!.items[0].json).toMatchObject({ jobId, event: 'succeeded', videoUrl: expect.stringContaining(jobId) });
+		expect(started!.items[0].json.downloadError).toBe(`The video of job ${jobId} could not be downloaded: HTTP 404`);
+	}, 30_000);
 
 	it('SUCCESS without a video URL: the item says so', async () => {
 		const { body } = await finishedJob('[sim:no-video-url] hmm');
-		const run = await trigger(body, { parameters: params({ downloadVideo: true }) });
-		expect(run.items[0].json).toMatchObject({ videoUrl: null, downloadError: expect.stringMatching(/no video URL/) });
-	});
+		const { execution: started } = await deliver(body, { parameters: params({ downloadVideo: true }) });
+		expect(started!.items[0].json).toMatchObject({ videoUrl: null, downloadError: expect.stringMatching(/no video URL/) });
+	}, 30_000);
 });
 
 describe('Sora Trigger: answers fast', () => {
@@ -569,6 +611,7 @@ describe('Sora Trigger: real callbacks from the simulator', () => {
 			expect(await sim.sendCallback(ok)).toEqual([200]);
 			await server.waitForCalls(5);
 			expect(server.startedCalls()).toHaveLength(3);
+			expect(server.handledCalls().map((call) => call.execution!.items[0].json.jobId).sort()).toEqual([ok, failed, twice].sort());
 
 			// Without the token → 401 and nothing.
 			expect(await sim.sendCallback(ok, { url: server.webhookUrl })).toEqual([401]);
@@ -629,7 +672,7 @@ describe('Sora Trigger: real callbacks from the simulator', () => {
 			expect(started.map((call) => call.items[0].json.jobId).sort()).toEqual([...jobIds].sort());
 			for (const call of started) {
 				expect(call.items[0].json).toMatchObject({ status: 'SUCCESS', event: 'succeeded', verified: true });
-				expect(readBinary(call.items[0], 'data').length).toBe(VIDEO_BYTES);
+				expect(readBinary(call.execution!.items[0], 'data').length).toBe(VIDEO_BYTES);
 			}
 		} finally {
 			await server.close();

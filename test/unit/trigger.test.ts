@@ -1,4 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
 
 import { CALLBACK_TOKEN_PARAM, callbackToken } from '../../nodes/shared/callbackAuth';
 import { pathProblem } from '../../nodes/SoraGenerateTrigger/activation';
@@ -11,10 +13,8 @@ import {
 	readCallbackSecret,
 } from '../../nodes/SoraGenerateTrigger/callbackRequest';
 import {
-	CallbackMemory,
 	dedupeKey,
 	rememberInStaticData,
-	scopedKey,
 	seenInStaticData,
 } from '../../nodes/SoraGenerateTrigger/dedupe';
 import { unknownJobMessage } from '../../nodes/SoraGenerateTrigger/handleCallback';
@@ -142,38 +142,27 @@ describe('events', () => {
 	});
 });
 
-describe('CallbackMemory', () => {
-	it('claim → duplicate claims fail; release gives it back; done keeps it', () => {
-		const memory = new CallbackMemory();
-		expect(memory.claim('a')).toBe(true);
-		expect(memory.claim('a')).toBe(false);
-		memory.release('a');
-		expect(memory.claim('a')).toBe(true);
-		memory.done('a');
-		memory.release('a'); // done keys are not released
-		expect(memory.claim('a')).toBe(false);
-	});
-
-	it('forgets after its TTL (pending claims sooner) and keeps at most `limit` keys', () => {
-		let now = 0;
-		const memory = new CallbackMemory(3, 1000, 100, () => now);
-		memory.claim('pending');
-		memory.claim('done');
-		memory.done('done');
-		now = 150;
-		expect(memory.has('pending')).toBe(false);
-		expect(memory.has('done')).toBe(true);
-		now = 1200;
-		expect(memory.has('done')).toBe(false);
-		for (const key of ['k1', 'k2', 'k3', 'k4']) memory.done(key);
-		expect(memory.size).toBe(3);
-		expect(memory.has('k1')).toBe(false);
-		expect(memory.has('k4')).toBe(true);
-	});
-
-	it('scopes keys per workflow and node', () => {
-		expect(scopedKey('w1', 'Sora Trigger', 'j:SUCCESS')).not.toBe(scopedKey('w2', 'Sora Trigger', 'j:SUCCESS'));
+describe('dedupe keys', () => {
+	it('one key per job and final status', () => {
 		expect(dedupeKey('j', 'SUCCESS')).toBe('j:SUCCESS');
+		expect(dedupeKey('j', 'FAILED')).not.toBe(dedupeKey('j', 'SUCCESS'));
+	});
+});
+
+describe('no process memory', () => {
+	it('no module-level object in the trigger\'s code (each n8n process would have its own)', () => {
+		const folder = path.join(__dirname, '../../nodes/SoraGenerateTrigger');
+		const moduleLevel = /^(export\s+)?(const|let|var)\s+\w+(\s*:[^=]+)?\s*=\s*new\s+\w+/m;
+		const offenders = readdirSync(folder)
+			.filter((file) => file.endsWith('.ts'))
+			.filter((file) => moduleLevel.test(readFileSync(path.join(folder, file), 'utf8')));
+		expect(offenders).toEqual([]);
+		// The check would see the old one: `export const processMemory = new CallbackMemory();`.
+		expect(moduleLevel.test('export const processMemory = new CallbackMemory();')).toBe(true);
+	});
+
+	it('the node runs code in the execution too (the claim and the download)', () => {
+		expect(typeof new SoraTrigger().execute).toBe('function');
 	});
 });
 

@@ -2,9 +2,12 @@
 // Checks over the whole run of a line, after every other row:
 //   - the simulators' counters: exactly one job per prompt (every row's prompts are its own);
 //   - no execution left running or waiting (nothing hangs), and no trigger execution failed or
-//     started without a job id;
+//     started without a job id; a trigger execution that did not reach Report is a duplicate the
+//     trigger stopped (no output from the Sora Trigger node);
 //   - the API keys, the Callback Secret and the trigger token appear nowhere n8n wrote (its log
 //     lines, CLI output, database, binary data) nor in any node output that reached the sink.
+
+const { nodeItems } = require('../executions');
 
 const ROW_NAMES = ['final one job per prompt', 'final no execution left', 'final secrets'];
 
@@ -31,10 +34,16 @@ async function phase(ctx, earlier, { only } = {}) {
 		const badTrigger = triggerRows.filter((r) => r.status !== 'success');
 		const triggerReports = ctx.sink.reports.filter((r) => r.node === 'Sora Trigger');
 		const withoutJob = triggerReports.filter((r) => !r.json || !r.json.jobId);
+		const reported = new Set(triggerReports.map((r) => String(r.exec)));
+		const unreported = triggerRows.filter((r) => !reported.has(String(r.id)));
+		const notStopped = [];
+		for (const r of unreported) {
+			if (nodeItems(await ctx.readExec(r.id), 'Sora Trigger').length !== 0) notStopped.push(r.id);
+		}
 		const byStatus = {};
 		for (const r of rows) byStatus[r.status] = (byStatus[r.status] || 0) + 1;
-		const pass = open.length === 0 && badTrigger.length === 0 && withoutJob.length === 0 && triggerReports.length === triggerRows.length;
-		add(1, 'the whole run: executions left behind', 'no execution still running or waiting; every trigger execution succeeded and carries a job id', pass, `${rows.length} executions ${JSON.stringify(byStatus)}; still open ${open.length ? JSON.stringify(open) : 0}; trigger executions ${triggerRows.length} (not success: ${badTrigger.length ? JSON.stringify(badTrigger) : 0}), trigger items without a job id ${withoutJob.length}`);
+		const pass = open.length === 0 && badTrigger.length === 0 && withoutJob.length === 0 && triggerReports.length === triggerRows.length - unreported.length && notStopped.length === 0;
+		add(1, 'the whole run: executions left behind', 'no execution still running or waiting; every trigger execution succeeded and either reached Report with a job id or was a duplicate the trigger stopped (no trigger output)', pass, `${rows.length} executions ${JSON.stringify(byStatus)}; still open ${open.length ? JSON.stringify(open) : 0}; trigger executions ${triggerRows.length} (not success: ${badTrigger.length ? JSON.stringify(badTrigger) : 0}; reached Report ${triggerReports.length}; stopped at the trigger as duplicates ${unreported.length - notStopped.length}${notStopped.length ? `; neither: ${JSON.stringify(notStopped)}` : ''}), trigger items without a job id ${withoutJob.length}`);
 	}
 
 	// ---- secrets

@@ -188,19 +188,14 @@ async function phase(ctx, _earlier, { only } = {}) {
 			add(row, submitted.jobId === job.jobId && reports.length === 0 && isGoodResult(ctx, g.items[0], job), `submit ${submitted.status} ${short(submitted.jobId)}; trigger executions ${reports.length}; Get Video → ${describe(g.items[0], ctx)}`);
 		}
 		{
-			// n8n 1.x saves the trigger's static data before it starts the execution: the dedupe key
-			// always survives. n8n 2.x answers (and saves) after starting it, which keeps callbacks
-			// from being lost in a shutdown, but the key of a callback handled moments before is then
-			// sometimes missing from the saved copy (a race in n8n's saving, see docs/RELIABILITY.md).
-			const keyAlwaysKept = ctx.line === '1';
-			const expected = keyAlwaysKept
-				? '200; no second execution (the dedupe survives in the workflow\'s static data)'
-				: '200; at most one more execution (n8n 2.x may save an older copy of the dedupe key list; a known limit)';
-			const row = result('a callback handled before the restart is replayed after it', 'trigger', expected, 8);
+			// The replayed job was handled before the restart: its claim is in n8n's processed data
+			// (the database), so a replay after the restart reaches nothing on either line (on 2.41.1
+			// the static data often misses the key and an execution starts, then stops at the trigger).
+			const row = result('a callback handled before the restart is replayed after it', 'trigger', '200; the job does not reach the next node again (the claim survives in n8n\'s database)', 8);
 			const [status] = await ctx.sim.sendCallback(before);
-			const reports = await ctx.waitTrigger(before, { timeoutMs: 3000, quietMs: 2000 });
-			const pass = status === 200 && (keyAlwaysKept ? reports.length === 1 : reports.length >= 1 && reports.length <= 2);
-			add(row, pass, `replay → HTTP ${status}; executions for the job ${reports.length}`);
+			const reports = await ctx.waitTrigger(before, { timeoutMs: 3000, quietMs: 8000 });
+			const pass = status === 200 && reports.length === 1;
+			add(row, pass, `replay → HTTP ${status}; executions for the job that reached the next node ${reports.length}`);
 		}
 
 		// ================================================================ restart 2

@@ -14,7 +14,8 @@
 //      every row (the failed one with its reason), never more than Max Jobs in Flight (3) at TTAPI
 //   4  agent: the AI Agent calls the Sora Generate tool once and answers with the video URL
 //   3  fire-and-forget: 3b (Sora Trigger) active on a running n8n; 3a submits with the trigger's
-//      path as callback → one 3b execution per job, each MP4 saved
+//      path as callback → one 3b execution per job, each MP4 saved; every callback then sent
+//      again twice at once → nothing saved twice (duplicates stop at the trigger)
 // SORA_EXAMPLES=2,3 runs only those (for working on one example).
 
 const fs = require('node:fs');
@@ -220,14 +221,18 @@ async function runLine(line, log) {
 				if (done.length >= jobIds.length) break;
 				await sleep(500);
 			}
-			await sleep(1500); // a duplicate would show up now
+			// TTAPI sending every callback again, twice at the same moment: nothing is saved twice.
+			const replays = (await Promise.all(jobIds.flatMap((id) => [sim.sendCallback(id), sim.sendCallback(id)]))).flat();
+			await sleep(10_000); // the trigger's duplicate check takes a few seconds
 			const all = await listExecutions(n8n, ids.save);
 			const saved = [];
 			const errors = [];
+			let stopped = 0;
 			for (const row of all) {
 				const execution = await readExecution(n8n, row.id);
 				const [item] = nodeItems(execution, 'Save MP4');
 				if (row.status === 'success' && item) saved.push(item.json.jobId);
+				if (row.status === 'success' && nodeItems(execution, 'Sora Trigger').length === 0) stopped++;
 				const failure = executionError(execution);
 				if (failure) errors.push(`${failure.node?.name ?? '?'}: ${failure.message}`);
 			}
@@ -237,14 +242,16 @@ async function runLine(line, log) {
 				submitted.length === 3 &&
 				submitted.every((s) => s.status === 'SUBMITTED' && s.waitMode === 'none') &&
 				hooksOk &&
-				all.length === jobIds.length &&
+				replays.every((status) => status === 200) &&
+				all.length === jobIds.length + stopped &&
+				all.every((row) => row.status === 'success') &&
 				jobIds.every((id) => saved.filter((s) => s === id).length === 1) &&
 				filesOk;
 			add(
 				'3 fire-and-forget (schedule submits, Sora Trigger saves)',
 				ok,
 				`submit run ${runText(res)} in ${(res.ms / 1000).toFixed(0)} s: ${submitted.map((s) => s.status).join('/')}; ` +
-					`hookUrl → /webhook/ttapi-sora with token: ${hooksOk}; trigger executions ${all.length} (${all.map((r) => r.status).join('/')}) for ${jobIds.length} jobs; MP4s on disk: ${filesOk}${errors.length ? `; errors: ${errors.join('; ')}` : ''}`,
+					`hookUrl → /webhook/ttapi-sora with token: ${hooksOk}; every callback sent again twice at once → ${JSON.stringify(replays)}; trigger executions ${all.length} (${all.map((r) => r.status).join('/')}) for ${jobIds.length} jobs, ${stopped} of them duplicates stopped at the trigger; saved per job ${JSON.stringify(jobIds.map((id) => saved.filter((s) => s === id).length))}; MP4s on disk: ${filesOk}${errors.length ? `; errors: ${errors.join('; ')}` : ''}`,
 			);
 		});
 
