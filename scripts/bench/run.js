@@ -165,7 +165,7 @@ async function runBatchSections(ctx, target, opts, results) {
 	const topology = target.kind;
 	if (opts.only.includes('batch')) {
 		const order = batchOrder(opts, topology);
-		ctx.log(`\n[1-3] ${target.label}: batch of ${opts.n}, K=${opts.k}, T=${opts.tMs} ms (${times.spread ? `spread ${times.minTMs}–${times.maxTMs} ms, seed ${times.seed}` : 'every job the same'}), poll interval ${opts.pollSeconds} s; ideal ${c.seconds(limits.idealMs, 2)}, Poll's limit ${c.seconds(limits.pollLimitMs, 2)}`);
+		ctx.log(`\n[1-3] ${target.label}: batch of ${opts.n}, K=${opts.k}, T=${opts.tMs} ms (${times.spread ? `spread ${times.minTMs}–${times.maxTMs} ms, seed ${times.seed}` : 'every job the same'}), poll interval ${opts.pollSeconds} s; ideal ${c.seconds(limits.idealMs, 2)}, Poll's limit ${c.seconds(limits.pollLimitMs, 2)}, Wait for Callback's ${c.seconds(limits.callbackLimitMs, 2)}`);
 		results.sections.batch.topologies[topology] = { label: target.label, modes: await batch.runBatch(ctx, target, { order, times, limits }) };
 		if (target.cluster) results.sections.batch.topologies[topology].clusterStartup = target.cluster.startup;
 	}
@@ -279,8 +279,7 @@ async function main() {
 	fs.mkdirSync(opts.out, { recursive: true });
 	const file = path.join(opts.out, `${timestamp()}-n8n${info.version}${opts.quick ? '-quick' : ''}${opts.queue ? (opts.single ? '-queue' : '-queue-only') : ''}.json`);
 	fs.writeFileSync(file, JSON.stringify(results, null, 2));
-	process.stdout.write(report.table(results));
-	process.stdout.write(`\nJSON: ${path.relative(process.cwd(), file)}\n`);
+	await new Promise((resolve) => process.stdout.write(`${report.table(results)}\nJSON: ${path.relative(process.cwd(), file)}\n`, resolve));
 	const broken = results.targets.filter((t) => !t.pass && report.CORRECTNESS.test(t.id));
 	const missed = results.targets.filter((t) => !t.pass);
 	if (broken.length) {
@@ -290,10 +289,14 @@ async function main() {
 }
 
 if (require.main === module) {
-	main().catch((error) => {
-		console.error(error);
-		process.exit(1);
-	});
+	// Exit once the report is out: idle keep-alive sockets and pools would hold the process ~10 s.
+	main().then(
+		() => process.exit(),
+		(error) => {
+			console.error(error);
+			process.exit(1);
+		},
+	);
 }
 
 module.exports = { parseArgs };
