@@ -57,21 +57,58 @@ async function withLoad(work) {
 
 // ---------------------------------------------------------------- dist freshness
 /** Warns when a TypeScript source is newer than the build the benchmark will load. */
-function staleBuild() {
+function staleBuild(root = repoRoot) {
 	const stale = [];
 	const walk = (dir) => {
 		for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
 			const p = path.join(dir, entry.name);
 			if (entry.isDirectory()) walk(p);
 			else if (entry.name.endsWith('.ts')) {
-				const rel = path.relative(repoRoot, p).replace(/\.ts$/, '.js');
-				const built = path.join(repoRoot, 'dist', rel);
+				const rel = path.relative(root, p).replace(/\.ts$/, '.js');
+				const built = path.join(root, 'dist', rel);
 				if (!fs.existsSync(built) || fs.statSync(built).mtimeMs < fs.statSync(p).mtimeMs) stale.push(rel);
 			}
 		}
 	};
-	for (const dir of ['nodes', 'credentials']) walk(path.join(repoRoot, dir));
+	for (const dir of ['nodes', 'credentials']) if (fs.existsSync(path.join(root, dir))) walk(path.join(root, dir));
 	return stale;
+}
+
+/**
+ * `--package DIR`: a copy of another checkout's built package (package.json + dist/) taken now,
+ * so a rebuild there while the benchmark runs cannot mix two builds. Returns the copy's folder
+ * and what it was built from (that checkout's commit, whether its node sources differ from it).
+ */
+async function snapshotPackage(source) {
+	const dir = path.resolve(source);
+	if (!fs.existsSync(path.join(dir, 'dist'))) throw new Error(`${dir}/dist is missing: build that checkout first`);
+	const copy = await fsp.mkdtemp(path.join(os.tmpdir(), 'bench-package-'));
+	await fsp.copyFile(path.join(dir, 'package.json'), path.join(copy, 'package.json'));
+	await fsp.cp(path.join(dir, 'dist'), path.join(copy, 'dist'), { recursive: true });
+	return {
+		dir: copy,
+		source: dir,
+		git: gitInfo(dir),
+		distBuiltAt: distBuiltAt(dir),
+		remove: () => fs.rmSync(copy, { recursive: true, force: true }),
+	};
+}
+
+/** When a checkout's dist/ was built (the Sora Generate node file's mtime). */
+function distBuiltAt(dir) {
+	const nodeFile = path.join(dir, 'dist', 'nodes', 'SoraGenerate', 'SoraGenerate.node.js');
+	return fs.existsSync(nodeFile) ? fs.statSync(nodeFile).mtime.toISOString() : undefined;
+}
+
+/** The commit a checkout is at (and whether its node sources differ from it). */
+function gitInfo(dir = repoRoot) {
+	const { execFileSync } = require('node:child_process');
+	try {
+		const git = (...args) => execFileSync('git', args, { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+		return { commit: git('rev-parse', '--short', 'HEAD'), branch: git('rev-parse', '--abbrev-ref', 'HEAD'), nodeSourcesChanged: git('status', '--porcelain', '--', 'nodes', 'credentials') !== '' };
+	} catch {
+		return undefined;
+	}
 }
 
 // ---------------------------------------------------------------- n8n
@@ -80,8 +117,8 @@ function staleBuild() {
  * one CLI call (each CLI call costs seconds), then started, with an owner and an API key, and
  * `activate` (ids) activated/published through the public API.
  */
-async function startN8n({ line, sim, workflows, env = {}, log }) {
-	const n8n = await rt.createN8nInstance({ line, env, log });
+async function startN8n({ line, sim, workflows, env = {}, log, packageDir }) {
+	const n8n = await rt.createN8nInstance({ line, env, log, packageDir });
 	const credential = { id: rt.randomId(), name: 'TTAPI (simulator)', type: 'ttApi' };
 	await n8n.importCredentials([
 		{ ...credential, data: { apiKey: API_KEY, baseUrl: 'custom', customBaseUrl: sim.url, callbackSecret: SECRET } },
@@ -100,17 +137,6 @@ async function startN8n({ line, sim, workflows, env = {}, log }) {
 	return { n8n, credential, flows: built };
 }
 
-/** POSTs the prompts to a batch workflow's start webhook; returns the time just before sending. */
-async function startBatch(n8n, flowPath, prompts) {
-	const url = `${n8n.baseUrl}/webhook/${flowPath}`;
-	const body = JSON.stringify({ prompts: prompts.map((prompt) => ({ prompt })) });
-	const t0 = Date.now();
-	const response = await n8n.waitForWebhook(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-	if (response.status !== 200) throw new Error(`starting ${flowPath} answered HTTP ${response.status}: ${await response.text()}`);
-	await response.arrayBuffer();
-	return t0;
-}
-
 /** n8n's SQLite timestamps are UTC 'YYYY-MM-DD HH:MM:SS.SSS'. */
 function dbTime(value) {
 	if (value === null || value === undefined) return undefined;
@@ -118,8 +144,6 @@ function dbTime(value) {
 	const text = String(value);
 	return Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(text) ? text.replace(' ', 'T') : `${text.replace(' ', 'T')}Z`);
 }
-
-const FINISHED = new Set(['success', 'error', 'crashed', 'canceled']);
 
 /** Executions of a workflow with id > afterId: id, status, start and stop (epoch ms). */
 async function executionsAfter(n8n, workflowId, afterId = 0) {
@@ -133,20 +157,6 @@ async function executionsAfter(n8n, workflowId, afterId = 0) {
 async function lastExecutionId(n8n) {
 	const [row] = await n8n.dbQuery('SELECT MAX(CAST(id AS INTEGER)) AS id FROM execution_entity');
 	return Number(row?.id ?? 0);
-}
-
-/** Waits until `count` executions of the workflow (after afterId) have finished; polls every stepMs. */
-async function waitForFinished(n8n, workflowId, { afterId = 0, count = 1, timeoutMs = 300_000, stepMs = 1000 } = {}) {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const rows = await executionsAfter(n8n, workflowId, afterId);
-		const done = rows.filter((row) => FINISHED.has(row.status));
-		if (done.length >= count) return done;
-		if (Date.now() > deadline) {
-			throw new Error(`${done.length}/${count} executions of ${workflowId} finished within ${timeoutMs} ms (${JSON.stringify(rows.slice(-3))})`);
-		}
-		await sleep(stepMs);
-	}
 }
 
 // ---------------------------------------------------------------- RSS of the n8n process tree
@@ -265,12 +275,13 @@ module.exports = {
 	machine,
 	withLoad,
 	staleBuild,
+	snapshotPackage,
+	gitInfo,
+	distBuiltAt,
 	startN8n,
-	startBatch,
 	dbTime,
 	executionsAfter,
 	lastExecutionId,
-	waitForFinished,
 	findN8nPid,
 	processTree,
 	sampleRss,

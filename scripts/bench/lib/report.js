@@ -8,9 +8,13 @@ const MODES_OURS = new Set(['poll', 'callback', 'trigger']);
 const DEFINITIONS = {
 	makespan:
 		'from the start request (POST to the batch workflow) to the last result available: the execution finished (n8n stoppedAt) for Poll, Wait for Callback and the stock loops; for Don\'t Wait + Sora Trigger, the last trigger execution finished',
-	T: 'simulated time of one job = simulator queueMs + renderMs',
+	T: 'simulated time of one job = simulator queueMs + renderMs; by default the render part of each job is spread uniformly over 0.5…1.5 × renderMs (seeded, the same batch for every mode and topology)',
 	K: 'simulator queueLimit (TTAPI max_queue) = Max Jobs in Flight',
-	ideal: 'ceil(N/K) * T: the physical limit under the queue limit',
+	ideal: 'makespan of a perfect in-order scheduler that knows no durations (greedy list scheduling: each item starts the moment a queue place frees); with equal render times ceil(N/K) * T',
+	pollLimit: "the same schedule with every job's end seen interval/2 late (the mean delay of a poll every interval after the submission): ideal + waves * interval/2 with equal render times",
+	callbackLimit: "Wait for Callback polls its jobs while items wait for a place (a running execution gets no callbacks), so places free interval/2 late as in Poll; the last jobs' ends come by callback at once: ideal + (waves - 1) * interval/2 with equal render times",
+	limit: 'Poll Until Done is compared with the Poll limit, Wait for Callback with the callback limit, the others (Don\'t Wait + Sora Trigger, stock loops) with the ideal; every mode is also given × ideal',
+	held: "Wait for Callback: the Sora Generate node's run time until n8n stored the execution as waiting (its run data at the pause: startTime + executionTime), and the execution's startedAt until then; jobs at TTAPI = simulator jobs created before that moment",
 	callsPerJob: '1 submission + the status requests (/sora/fetch) the simulator counted for that job; refused submissions (queue full) are counted separately',
 	refillGap: 'from a job ending to the next job taking its queue place (0 for a perfect scheduler)',
 	rssGrowth: 'peak VmRSS of the n8n process + its descendants (sampled every 100 ms) minus its idle median before the run',
@@ -21,26 +25,32 @@ const DEFINITIONS = {
 /** Target ids that mean the run itself is wrong (not just slow): these fail `npm run bench`. */
 const CORRECTNESS = /^(ok\.|3\.submissions|5\.lost|4\.ok)/;
 
+const TOPOLOGY_NAMES = { single: 'one process', queue: 'queue mode' };
+const ratioText = (r) => (r === undefined || r === null ? '–' : `×${r.toFixed(2)}`);
+
 function targets(results) {
 	const list = [];
 	const add = (id, what, pass, measured) => list.push({ id, what, pass, measured });
 	const b = results.sections.batch;
-	if (b) {
-		const pollLimit = Math.ceil(b.tMs / (b.pollSeconds * 1000)) + 2;
+	for (const [topology, run] of Object.entries(b?.topologies ?? {})) {
+		const where = TOPOLOGY_NAMES[topology];
+		const modes = run.modes;
 		for (const mode of ['poll', 'callback', 'trigger']) {
-			const m = b.modes[mode];
+			const m = modes[mode];
 			if (!m) continue;
-			add(`1.${mode}`, `${m.label}: makespan / ideal ≤ 1.10`, m.ratio <= 1.1, `×${m.ratio}`);
+			add(`1.${topology}.${mode}`, `${where}, ${m.label}: makespan / its limit (${m.limit.name}) ≤ 1.10`, m.ratio !== undefined && m.ratio <= 1.1, m.ratio === undefined ? 'did not finish' : `×${m.ratio} (${c.seconds(m.makespanMs, 2)} vs ${c.seconds(m.limitMs, 2)}; ×${m.idealRatio} of ideal)`);
 		}
-		if (b.modes.poll) add('3.poll', `Poll: API calls per job ≤ ceil(T/interval)+2 = ${pollLimit}`, b.modes.poll.api.callsPerJobMax <= pollLimit, `max ${b.modes.poll.api.callsPerJobMax}, mean ${b.modes.poll.api.callsPerJobMean}`);
-		if (b.modes.callback) add('3.callback', 'Wait for Callback: API calls per job ≤ 2', b.modes.callback.api.callsPerJobMax <= 2, `max ${b.modes.callback.api.callsPerJobMax}, mean ${b.modes.callback.api.callsPerJobMean} (status requests max ${b.modes.callback.api.fetchesPerJobMax})`);
-		const ours = ['poll', 'callback', 'trigger'].filter((m) => b.modes[m]);
-		if (ours.length) add('3.submissions', 'exactly one submission per job in every mode', ours.every((m) => b.modes[m].api.onePerJob), ours.map((m) => `${m} ${b.modes[m].api.jobs}/${b.n}`).join(', '));
-		for (const [set, modes] of [['', b.modes], ['spread ', b.spread?.modes ?? {}]]) {
-			for (const mode of Object.keys(modes)) {
-				if (!modes[mode].ok) add(`ok.${set}${mode}`, `${set}${modes[mode].label}: the batch completed correctly`, false, modes[mode].check);
-				if (MODES_OURS.has(mode) && !modes[mode].api.onePerJob) add(`3.submissions.${set}${mode}`, `${set}${modes[mode].label}: one submission per job`, false, JSON.stringify(modes[mode].api.resubmitted));
-			}
+		if (modes.poll) add(`3.${topology}.poll`, `${where}, Poll: every job's API calls ≤ ceil(its T / interval) + 2`, modes.poll.api.jobsOverPollBudget === 0, `${modes.poll.api.jobsOverPollBudget} jobs over; max ${modes.poll.api.callsPerJobMax}, mean ${modes.poll.api.callsPerJobMean}`);
+		if (modes.callback) add(`3.${topology}.callback`, `${where}, Wait for Callback: API calls per job ≤ 2`, modes.callback.api.callsPerJobMax <= 2, `max ${modes.callback.api.callsPerJobMax}, mean ${modes.callback.api.callsPerJobMean} (status requests max ${modes.callback.api.fetchesPerJobMax})`);
+		const ours = ['poll', 'callback', 'trigger'].filter((m) => modes[m]);
+		if (ours.length) add(`3.submissions.${topology}`, `${where}: exactly one submission per job in every mode`, ours.every((m) => modes[m].api.onePerJob), ours.map((m) => `${m} ${modes[m].api.jobs}/${b.n}`).join(', '));
+		for (const mode of Object.keys(modes)) {
+			if (!modes[mode].ok) add(`ok.${topology}.${mode}`, `${where}, ${modes[mode].label}: the batch completed correctly`, false, modes[mode].check);
+		}
+	}
+	for (const [topology, run] of Object.entries(results.sections.held?.topologies ?? {})) {
+		for (const row of run.rows) {
+			if (!row.reused && !row.ok) add(`ok.held.${topology}.${row.n}`, `${TOPOLOGY_NAMES[topology]}, Wait for Callback with N=${row.n}: the batch completed correctly`, false, row.check);
 		}
 	}
 	const mem = results.sections.memory;
@@ -65,48 +75,92 @@ function tableOf(header, rows) {
 	return [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
 }
 
+function batchTables(b) {
+	const out = [];
+	const t = b.times;
+	const l = b.limits;
+	out.push('');
+	out.push(`1-3. Batch: N=${b.n}, K=${b.k}, T=${(b.tMs / 1000).toFixed(1)} s (queue ${b.sim.queueMs} + render ${b.sim.renderMs} ms), ${t.spread ? `render times spread: T ${c.seconds(t.minTMs, 2)}–${c.seconds(t.maxTMs, 2)}, mean ${c.seconds(t.meanTMs, 2)} (seed ${t.seed})` : 'every job exactly T'}; poll interval / stock Wait ${b.pollSeconds} s`);
+	out.push(`Limits (in-order list scheduling of these times over K places): ideal ${c.seconds(l.idealMs, 2)}; Poll's, every end seen interval/2 late, ${c.seconds(l.pollLimitMs, 2)} (each end at the first poll after it, zero latency: ${c.seconds(l.pollTicksMs, 2)}); Wait for Callback's, places freed interval/2 late until the last item is at TTAPI, then callbacks, ${c.seconds(l.callbackLimitMs, 2)}; ${l.waves} waves; one after another ${c.seconds(l.oneAfterAnotherMs, 1)}`);
+	const topologies = Object.keys(b.topologies);
+	const modes = [...new Set(topologies.flatMap((top) => Object.keys(b.topologies[top].modes)))];
+	const header = ['mode', 'compared with', 'limit'];
+	for (const top of topologies) header.push(`${TOPOLOGY_NAMES[top]}: makespan`, '× limit', '× ideal');
+	const rows = modes.map((mode) => {
+		const any = topologies.map((top) => b.topologies[top].modes[mode]).find(Boolean);
+		const row = [any.label, any.limit.name, c.seconds(any.limitMs, 2)];
+		for (const top of topologies) {
+			const r = b.topologies[top].modes[mode];
+			row.push(r ? (r.makespanMs === undefined ? 'did not finish' : c.seconds(r.makespanMs, 2)) : '–', r ? ratioText(r.ratio) : '–', r ? ratioText(r.idealRatio) : '–');
+		}
+		return row;
+	});
+	out.push(tableOf(header, rows));
+	for (const top of topologies) {
+		const run = b.topologies[top];
+		const loopK = run.modes.loopK?.makespanMs;
+		const loop1 = (run.modes.loop1 ?? b.topologies.single?.modes.loop1)?.makespanMs;
+		out.push('');
+		out.push(`${run.label}${run.clusterStartup ? ` (cluster up in ${c.seconds(run.clusterStartup.totalMs)})` : ''}:`);
+		const detail = Object.values(run.modes).map((r) => [
+			r.label,
+			r.makespanMs === undefined ? '–' : c.seconds(r.makespanMs, 2),
+			r.overheadPerWaveMs === undefined ? '–' : `${r.overheadPerWaveMs >= 0 ? '+' : ''}${r.overheadPerWaveMs} ms`,
+			loopK && r.makespanMs ? `${(loopK / r.makespanMs).toFixed(2)}×` : '–',
+			loop1 && r.makespanMs ? `${(loop1 / r.makespanMs).toFixed(2)}×` : '–',
+			`${r.api.callsPerJobMax} / ${r.api.callsPerJobMean}`,
+			r.api.refusedSubmits,
+			r.api.onePerJob ? 'yes' : 'NO',
+			`${r.timeline.refillGapMeanMs ?? '–'} / ${r.timeline.refillGapMaxMs ?? '–'}`,
+			r.timeline.tailMs ?? '–',
+			c.loadText(r.load.after).split(' ')[0],
+			r.ok ? 'ok' : `FAILED: ${r.check}`,
+		]);
+		out.push(tableOf(['mode', 'makespan', 'per wave vs limit', 'speed-up vs K loop', 'vs 1-at-a-time', 'calls/job max/mean', 'refused', '1 submit/job', 'refill gap ms mean/max', 'tail ms', 'load', 'result'], detail));
+		const probe = run.modes.callback?.resumeProbe;
+		if (probe) out.push(`one callback in n8n (sequential, on a paused execution): healthz ${probe.healthz.medianMs} ms, wrong token ${probe.wrongToken.medianMs} ms, running job (token + confirming fetch) ${probe.runningCallback.medianMs} ms`);
+	}
+	return out;
+}
+
+function heldTable(h) {
+	const out = [''];
+	out.push(`3b. Wait for Callback: worker time before the pause (K=${h.k}, T=${(h.tMs / 1000).toFixed(1)} s${h.spread ? `, spread, seed ${h.seed}` : ''}; from n8n's run data at the pause)`);
+	const rows = [];
+	for (const [top, run] of Object.entries(h.topologies)) {
+		for (const r of run.rows) {
+			const x = r.held ?? {};
+			rows.push([
+				TOPOLOGY_NAMES[top],
+				r.n,
+				r.waves,
+				r.makespanMs === undefined ? 'did not finish' : c.seconds(r.makespanMs, 2),
+				ratioText(r.makespanMs === undefined ? undefined : r.makespanMs / r.idealMs),
+				x.paused ? c.seconds(x.executeHeldMs, 2) : '–',
+				x.paused && x.startToPauseMs !== undefined ? c.seconds(x.startToPauseMs, 2) : '–',
+				x.paused ? `${x.jobsAtPause}/${x.of}` : x.note ?? '–',
+				x.paused && x.lastSubmitToPauseMs !== undefined ? `${x.lastSubmitToPauseMs} ms` : '–',
+				`${c.seconds(r.lastStartIdealMs, 1)} / ${c.seconds(r.lastStartPollMs, 1)}`,
+				x.afterResumeMs !== undefined ? `${x.afterResumeMs} ms` : '–',
+				r.ok ? 'ok' : `FAILED: ${r.check}`,
+			]);
+		}
+	}
+	out.push(tableOf(['topology', 'N', 'waves', 'makespan', '× ideal', 'execute() held', 'start → pause', 'jobs at TTAPI at pause', 'last submit → pause', 'last item can start: ideal / polled', 'resume → end', 'result'], rows));
+	return out;
+}
+
 function table(results) {
 	const out = [];
 	const m = results.machine;
 	out.push('');
-	const g = results.git ? `, package at ${results.git.commit}${results.git.nodeSourcesChanged ? ' + uncommitted node changes' : ''}` : '';
+	const p = results.package;
+	const built = p?.distBuiltAt ? `, dist/ built ${p.distBuiltAt.replace(/\.\d+Z$/, 'Z')}` : '';
+	const g = p?.git ? `, package ${p.source === c.repoRoot ? 'this checkout' : p.source} at ${p.git.branch ?? ''} ${p.git.commit}${p.git.nodeSourcesChanged ? ' + uncommitted node changes' : ''}${built}` : '';
 	out.push(`n8n-nodes-ttapi-sora benchmark: n8n ${results.n8n}${g}, ${m.cpu}, ${m.cores} cores, ${m.memGiB} GiB, ${m.node}`);
-	out.push(`load average at start ${c.loadText(results.loadAtStart)}, at end ${c.loadText(results.loadAtEnd)}; took ${results.durationS} s`);
-	const b = results.sections.batch;
-	if (b) {
-		out.push('');
-		out.push(`1-3. Batch: N=${b.n}, K=${b.k}, T=${(b.tMs / 1000).toFixed(1)} s (queue ${b.sim.queueMs} + render ${b.sim.renderMs} ms), poll interval / stock Wait ${b.pollSeconds} s; ideal ⌈N/K⌉·T = ${c.seconds(Math.ceil(b.n / b.k) * b.tMs)}; one after another N·T = ${c.seconds(b.n * b.tMs)}`);
-		const loopK = b.modes.loopK?.makespanMs;
-		const loop1 = b.modes.loop1?.makespanMs;
-		const rows = Object.values(b.modes).map((r) => [
-			r.label,
-			c.seconds(r.makespanMs, 2),
-			`×${r.ratio.toFixed(2)}`,
-			`+${r.overheadPerWaveMs} ms`,
-			loopK ? `${(loopK / r.makespanMs).toFixed(2)}×` : '–',
-			loop1 ? `${(loop1 / r.makespanMs).toFixed(2)}×` : '–',
-			`${r.api.callsPerJobMax} / ${r.api.callsPerJobMean}`,
-			r.api.refusedSubmits,
-			r.api.onePerJob ? 'yes' : 'NO',
-			r.timeline.refillGapMeanMs ?? '–',
-			r.timeline.tailMs ?? '–',
-			c.loadText(r.load.after).split(' ')[0],
-			r.ok ? 'ok' : 'FAILED',
-		]);
-		out.push(tableOf(['mode', 'makespan', 'vs ideal', 'per wave', 'speed-up vs K loop', 'vs 1-at-a-time', 'calls/job max/mean', 'refused', '1 submit/job', 'refill gap ms', 'tail ms', 'load', 'result'], rows));
-		const sp = b.spread;
-		if (sp) {
-			out.push('');
-			out.push(`1-2b. Render times spread: T from ${c.seconds(sp.minTMs)} to ${c.seconds(sp.maxTMs)} (mean ${c.seconds(sp.meanTMs)}); ideal = perfect in-order scheduler = ${c.seconds(sp.idealMs, 2)}`);
-			const spK = sp.modes.loopK?.makespanMs;
-			out.push(
-				tableOf(
-					['mode', 'makespan', 'vs ideal', 'speed-up vs K loop', 'calls/job max/mean', '1 submit/job', 'load', 'result'],
-					Object.values(sp.modes).map((r) => [r.label, c.seconds(r.makespanMs, 2), `×${r.ratio.toFixed(2)}`, spK ? `${(spK / r.makespanMs).toFixed(2)}×` : '–', `${r.api.callsPerJobMax} / ${r.api.callsPerJobMean}`, r.api.onePerJob ? 'yes' : 'NO', c.loadText(r.load.after).split(' ')[0], r.ok ? 'ok' : 'FAILED']),
-				),
-			);
-		}
-	}
+	out.push(`started ${results.startedAt}; load average at start ${c.loadText(results.loadAtStart)}, at end ${c.loadText(results.loadAtEnd)}; took ${results.durationS} s`);
+	if (results.sections.batch) out.push(...batchTables(results.sections.batch));
+	if (results.sections.held) out.push(...heldTable(results.sections.held));
 	const mem = results.sections.memory;
 	if (mem) {
 		out.push('');

@@ -27,8 +27,9 @@ const VARIANTS = [
 	{ key: 'verify', name: 'verify on', flow: 'tpVerify' },
 ];
 
-function loadCallbackAuth() {
-	return require(path.join(c.repoRoot, 'dist', 'nodes', 'shared', 'callbackAuth.js'));
+/** The token code of the package under test (--package: that build's). */
+function loadCallbackAuth(packageDir = c.repoRoot) {
+	return require(path.join(packageDir, 'dist', 'nodes', 'shared', 'callbackAuth.js'));
 }
 
 /** Creates `count` finished jobs in the simulator and returns their callback bodies. */
@@ -161,7 +162,7 @@ async function runLevels(ctx, { variant, flow, perLevel, maxConcurrency, token, 
 
 async function runThroughput(ctx, { perLevel, maxConcurrency }) {
 	const { sim, flows } = ctx;
-	const { callbackToken, TRIGGER_TOKEN_SCOPE, CALLBACK_TOKEN_PARAM } = loadCallbackAuth();
+	const { callbackToken, TRIGGER_TOKEN_SCOPE, CALLBACK_TOKEN_PARAM } = loadCallbackAuth(ctx.packageDir);
 	const token = callbackToken(c.SECRET, TRIGGER_TOKEN_SCOPE ?? 'trigger');
 	sim.reset();
 	sim.configure({ queueLimit: 1_000_000, queueMs: 0, renderMs: 0 });
