@@ -30,6 +30,12 @@ export interface ClaimTiming {
 	/** Attempts per call when the record cannot be read or written (e.g. two first inserts). */
 	attempts: number;
 	retryMs: number;
+	/**
+	 * How long one call may take before the claim gives up and lets the execution go on. A
+	 * database that does not answer (n8n 2.x, during its shutdown, still answers webhooks while
+	 * its database calls hang) must not hold the callback's item until n8n kills the execution.
+	 */
+	callTimeoutMs: number;
 	sleep: (ms: number) => Promise<void>;
 	/** 0 ≤ x < 1; spreads the waits so that executions started together do not write in step. */
 	random: () => number;
@@ -44,7 +50,13 @@ export type ClaimOutcome =
 	/** The record could not be used; the execution goes on, as if first. */
 	| { outcome: 'unchecked'; error: string };
 
-export const CLAIM_TIMING: Omit<ClaimTiming, 'sleep' | 'random' | 'now'> = { settleMs: 400, rounds: 3, attempts: 3, retryMs: 200 };
+export const CLAIM_TIMING: Omit<ClaimTiming, 'sleep' | 'random' | 'now'> = {
+	settleMs: 400,
+	rounds: 3,
+	attempts: 3,
+	retryMs: 200,
+	callTimeoutMs: 1000,
+};
 
 /** Waits last between the settle time and MAX_SPREAD times it. */
 const MAX_SPREAD = 1.5;
@@ -66,6 +78,14 @@ async function settleOnce(pace: Pace): Promise<void> {
 
 type Seen = { ok: true; seen: Set<string> } | { ok: false; error: string };
 
+const TIMED_OUT: unique symbol = Symbol('timed out');
+
+/** The call's answer, or TIMED_OUT; a call that answers after that is left to finish on its own. */
+async function withinTimeout(call: Promise<Set<string>>, timing: ClaimTiming): Promise<Set<string> | typeof TIMED_OUT> {
+	call.catch(() => undefined);
+	return await Promise.race([call, timing.sleep(timing.callTimeoutMs).then((): typeof TIMED_OUT => TIMED_OUT)]);
+}
+
 async function record(store: ProcessedRecord, values: string[], pace: Pace): Promise<Seen> {
 	const { timing } = pace;
 	let error = '';
@@ -73,7 +93,11 @@ async function record(store: ProcessedRecord, values: string[], pace: Pace): Pro
 		if (attempt > 1) await timing.sleep(timing.retryMs);
 		const started = timing.now();
 		try {
-			const seen = await store.checkAndRecord(values);
+			const seen = await withinTimeout(store.checkAndRecord(values), timing);
+			if (seen === TIMED_OUT) {
+				// Asking again would only queue behind the call that hangs.
+				return { ok: false, error: `n8n's database did not answer within ${timing.callTimeoutMs / 1000} s` };
+			}
 			pace.slowestMs = Math.max(pace.slowestMs, timing.now() - started);
 			return { ok: true, seen };
 		} catch (thrown) {

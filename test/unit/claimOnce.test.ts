@@ -43,7 +43,7 @@ class ReadThenWriteRecord implements ProcessedRecord {
 	}
 }
 
-const timing = (settleMs: number, rand: () => number = random(99)): ClaimTiming => ({ settleMs, rounds: 3, attempts: 3, retryMs: 300, sleep, random: rand, now: Date.now });
+const timing = (settleMs: number, rand: () => number = random(99)): ClaimTiming => ({ settleMs, rounds: 3, attempts: 3, retryMs: 300, callTimeoutMs: 1000, sleep, random: rand, now: Date.now });
 
 interface Race {
 	duplicates: ClaimOutcome['outcome'][];
@@ -159,5 +159,33 @@ describe('claimOnce', () => {
 		await jest.advanceTimersByTimeAsync(10_000);
 		expect(await claim).toEqual({ outcome: 'unchecked', error: 'duplicate key value violates unique constraint' });
 		expect(store.calls).toBe(3);
+	});
+
+	it('a database that does not answer: unchecked after the call timeout, without asking again, so the execution goes on', async () => {
+		let calls = 0;
+		const hanging: ProcessedRecord = {
+			async checkAndRecord() {
+				calls++;
+				return await new Promise<Set<string>>(() => undefined);
+			},
+		};
+		let outcome: ClaimOutcome | undefined;
+		const claim = claimOnce(hanging, 'job:SUCCESS', 'e1', timing(1000)).then((o) => (outcome = o));
+		await jest.advanceTimersByTimeAsync(999);
+		expect(outcome).toBeUndefined();
+		await jest.advanceTimersByTimeAsync(1);
+		await claim;
+		expect(outcome).toEqual({ outcome: 'unchecked', error: "n8n's database did not answer within 1 s" });
+		expect(calls).toBe(1);
+	});
+
+	it('a call that answers within the timeout is used as it is', async () => {
+		const slow = new ReadThenWriteRecord(random(5), 900, 0, 800);
+		const claim = claimOnce(slow, 'job:SUCCESS', 'e1', timing(100));
+		await jest.advanceTimersByTimeAsync(200_000);
+		expect((await claim).outcome).toBe('first');
+		const again = claimOnce(slow, 'job:SUCCESS', 'e2', timing(100));
+		await jest.advanceTimersByTimeAsync(200_000);
+		expect((await again).outcome).toBe('duplicate');
 	});
 });
