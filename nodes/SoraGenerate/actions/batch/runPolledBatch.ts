@@ -18,11 +18,11 @@ export interface PolledBatchSettings {
 	itemOptions: IDataObject;
 }
 
-function timeoutError(jobId: string, lastStatus: string, timeoutMs: number): SoraJobError {
+function timeoutError(kind: JobKind, jobId: string, lastStatus: string, timeoutMs: number): SoraJobError {
 	return new SoraJobError('timeout', `Job ${jobId} was still ${lastStatus} when the timeout of ${timeoutMs / 60_000} min passed`, {
 		jobId,
 		status: lastStatus,
-		description: `The job goes on at TTAPI. Fetch it later with the Get Video operation and job ID ${jobId}.`,
+		description: `The job goes on at TTAPI. Fetch it later with the ${kind.lookUp} operation and job ID ${jobId}.`,
 	});
 }
 
@@ -48,7 +48,7 @@ export async function runPolledBatch(
 		follow: async (index, jobId, { body, deadline }): Promise<INodeExecutionData> => {
 			if (waitMode === 'none') return { json: { ...kind.submitted(body, jobId), waitMode }, pairedItem: { item: index } };
 			const progress = await waitForJob(run, jobId, index, { deadline });
-			if (!('result' in progress)) throw timeoutError(jobId, progress.lastStatus, settings.timeoutMs);
+			if (!('result' in progress)) throw timeoutError(kind, jobId, progress.lastStatus, settings.timeoutMs);
 			return await kind.toItem(context, progress.result, index, { ...settings.itemOptions, extraJson: { waitMode } });
 		},
 	});

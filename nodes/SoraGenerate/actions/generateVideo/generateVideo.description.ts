@@ -3,7 +3,7 @@ import type { INodeProperties } from 'n8n-workflow';
 import { MAX_PROMPT_LENGTH } from './generationRequest';
 
 const showFor = (extra: Record<string, string[]> = {}) => ({
-	show: { operation: ['generateVideo'], ...extra },
+	show: { resource: ['video'], operation: ['generateVideo'], ...extra },
 });
 
 export const WAIT_MODES = {

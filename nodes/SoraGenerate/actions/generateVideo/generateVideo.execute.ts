@@ -38,7 +38,7 @@ function readRequests(
 }
 
 /** Auto waits for callbacks only when TTAPI can reach this n8n's resume URL. */
-function effectiveSettings(context: IExecuteFunctions, settings: WaitSettings): WaitSettings {
+export function effectiveSettings(context: IExecuteFunctions, settings: WaitSettings): WaitSettings {
 	if (settings.waitMode !== WAIT_MODES.auto) return settings;
 	const resumeUrl = String(context.evaluateExpression('{{ $execution.resumeUrl }}', 0) ?? '');
 	return { ...settings, waitMode: isPubliclyReachable(resumeUrl) ? WAIT_MODES.callback : WAIT_MODES.poll };

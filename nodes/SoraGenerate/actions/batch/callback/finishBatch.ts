@@ -6,11 +6,11 @@ import { collectBatchOutput } from '../batchOutcome';
 import type { JobKind, NodeContext } from '../jobKind';
 import type { BatchItem, CallbackBatch } from './callbackBatch';
 
-function maxWaitError(jobId: string, lastStatus: string): SoraJobError {
+function maxWaitError(kind: JobKind, jobId: string, lastStatus: string): SoraJobError {
 	return new SoraJobError('timeout', `Job ${jobId} was still ${lastStatus} when Max Wait passed`, {
 		jobId,
 		status: lastStatus,
-		description: `The job goes on at TTAPI. Fetch it later with the Get Video operation and job ID ${jobId}.`,
+		description: `The job goes on at TTAPI. Fetch it later with the ${kind.lookUp} operation and job ID ${jobId}.`,
 	});
 }
 
@@ -23,7 +23,7 @@ async function itemOutcome(context: NodeContext, kind: JobKind, batch: CallbackB
 			const { message, ...details } = item.failure;
 			return { error: new SoraJobError(details.status === 'NOT_SUBMITTED' ? 'not-submitted' : 'job-failed', message, details) };
 		}
-		return { error: maxWaitError(item.jobId, item.lastStatus) };
+		return { error: maxWaitError(kind, item.jobId, item.lastStatus) };
 	} catch (error) {
 		return { error };
 	}
