@@ -155,3 +155,36 @@ describe('Character → Create and Get', () => {
 		expect(sim.counters()).toMatchObject({ characterRequests: 1, characterJobs: 1 });
 	});
 });
+
+describe('Max Jobs in Flight From Account', () => {
+	it("reads max_queue once per run, keeps that many jobs in flight, and every item says what it used", async () => {
+		sim.configure({ queueLimit: 2 });
+		const result = await runSora(sim, generateParameters({ maxJobsFromAccount: true, maxJobsInFlight: 5, downloadVideo: false }), prompts('a', 'b', 'c', 'd', 'e'));
+		expect(result.error).toBeUndefined();
+		expect(result.items.map((item) => item.json.status)).toEqual(['SUCCESS', 'SUCCESS', 'SUCCESS', 'SUCCESS', 'SUCCESS']);
+		for (const item of result.items) expect(item.json).toMatchObject({ maxJobsInFlight: 2, maxJobsInFlightFrom: 'account max_queue', waitMode: 'poll' });
+		const counters = sim.counters();
+		expect(counters.infoCalls).toBe(1);
+		expect(counters.inFlightPeak).toBe(2);
+		expect(counters.queueFullRefusals).toBe(0); // never more than max_queue at once: TTAPI never had to refuse
+	}, 30_000);
+
+	it('works for characters too, and says so in Don\'t Wait', async () => {
+		sim.configure({ queueLimit: 3 });
+		const result = await runSora(sim, characterParameters({ waitMode: 'none', maxJobsFromAccount: true }), [{ url: 'https://v.example/a.mp4' }]);
+		expect(result.items[0].json).toMatchObject({ status: 'SUBMITTED', maxJobsInFlight: 3, maxJobsInFlightFrom: 'account max_queue' });
+	});
+
+	it('an account TTAPI cannot show stops the run before anything is sent', async () => {
+		sim.injectFault({ endpoint: 'info', kind: 'status', status: 403, body: { status: 'FAILED', message: 'forbidden' } });
+		const result = await runSora(sim, generateParameters({ maxJobsFromAccount: true }), prompts('a'));
+		expect(result.error?.message).toBe("Max Jobs in Flight From Account: could not read the account's max_queue: TTAPI refused to show the account: forbidden");
+		expect(sim.counters().submitRequests).toBe(0);
+	});
+
+	it('off (the default): the account is not read', async () => {
+		const result = await runSora(sim, generateParameters({ waitMode: 'none' }), prompts('a'));
+		expect(result.items[0].json).not.toHaveProperty('maxJobsInFlight');
+		expect(sim.counters().infoCalls).toBe(0);
+	});
+});

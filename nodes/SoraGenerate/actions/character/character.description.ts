@@ -94,13 +94,21 @@ const createCharacterFields: INodeProperties[] = [
 		displayOptions: forCreate({ waitMode: [WAIT_MODES.callback, WAIT_MODES.auto] }),
 	},
 	{
+		displayName: 'Max Jobs in Flight From Account',
+		name: 'maxJobsFromAccount',
+		type: 'boolean',
+		default: false,
+		description: "Whether to use your TTAPI account's queue limit (max_queue, read once per run) as Max Jobs in Flight",
+		displayOptions: forCreate(),
+	},
+	{
 		displayName: 'Max Jobs in Flight',
 		name: 'maxJobsInFlight',
 		type: 'number',
 		typeOptions: { minValue: 1, maxValue: 50 },
 		default: 5,
 		description: "How many of this node's jobs may be at TTAPI at once (characters and videos share your account's max_queue)",
-		displayOptions: forCreate(),
+		displayOptions: { ...forCreate(), hide: { maxJobsFromAccount: [true] } },
 	},
 	{
 		displayName: 'Options',

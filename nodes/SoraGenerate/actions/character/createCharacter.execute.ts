@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { NodeOperationError } from 'n8n-workflow';
 
 import { createTtApiClient } from '../../../shared/transport';
+import { resolveJobsInFlight } from '../batch/accountLimit';
 import { startCallbackBatch } from '../batch/callback/startCallbackBatch';
 import { runPolledBatch } from '../batch/runPolledBatch';
 import { WAIT_MODES } from '../generateVideo/generateVideo.description';
@@ -47,10 +48,11 @@ export async function executeCreateCharacter(this: IExecuteFunctions): Promise<I
 	}
 
 	const client = await createTtApiClient(this);
-	const itemOptions = {};
+	const { maxJobsInFlight, extraJson } = await resolveJobsInFlight(this, client, settings);
+	const itemOptions = { extraJson };
 	if (settings.waitMode === WAIT_MODES.callback) {
-		return await startCallbackBatch(this, { kind: characterJob, client, requests, settings: { ...settings, itemOptions }, continueOnFail });
+		return await startCallbackBatch(this, { kind: characterJob, client, requests, settings: { ...settings, maxJobsInFlight, itemOptions }, continueOnFail });
 	}
 	const waitMode = settings.waitMode === WAIT_MODES.none ? 'none' : 'poll';
-	return await runPolledBatch(this, characterJob, client, requests, { ...settings, waitMode, itemOptions }, continueOnFail);
+	return await runPolledBatch(this, characterJob, client, requests, { ...settings, maxJobsInFlight, waitMode, itemOptions }, continueOnFail);
 }

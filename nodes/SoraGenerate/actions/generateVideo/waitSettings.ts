@@ -14,6 +14,8 @@ export interface WaitSettings {
 	recheckMs: number;
 	confirmWithFetch: boolean;
 	maxJobsInFlight: number;
+	/** Max Jobs in Flight From Account: max_queue replaces maxJobsInFlight (read by the operation, once per run). */
+	maxJobsFromAccount: boolean;
 	downloadVideo: boolean;
 	binaryPropertyName: string;
 }
@@ -73,6 +75,7 @@ export function readWaitSettings(context: IExecuteFunctions, { downloads = true 
 		recheckMs: callsBack ? readNumber(context, 'options.safetyCheckMinutes', 'Safety Check Every (Minutes)', NUMBER_LIMITS.safetyCheckMinutes, 10) * 60_000 : 0,
 		confirmWithFetch: context.getNodeParameter('options.confirmWithFetch', 0, true) as boolean,
 		maxJobsInFlight: Math.floor(readNumber(context, 'maxJobsInFlight', 'Max Jobs in Flight', NUMBER_LIMITS.maxJobsInFlight, 5)),
+		maxJobsFromAccount: context.getNodeParameter('maxJobsFromAccount', 0, false) === true,
 		downloadVideo,
 		binaryPropertyName,
 	};

@@ -1,4 +1,4 @@
-import type { INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { SoraJobError } from '../../../../shared/jobError';
 import type { ItemOutcome } from '../batchOutcome';
@@ -17,7 +17,8 @@ function maxWaitError(kind: JobKind, jobId: string, lastStatus: string): SoraJob
 async function itemOutcome(context: NodeContext, kind: JobKind, batch: CallbackBatch, item: BatchItem, index: number): Promise<ItemOutcome> {
 	try {
 		if (item.phase === 'done') {
-			return { item: await kind.toItem(context, item.result, index, { ...batch.itemOptions, extraJson: { waitMode: 'callback' } }) };
+			const extraJson = { ...(batch.itemOptions.extraJson as IDataObject | undefined), waitMode: 'callback' };
+			return { item: await kind.toItem(context, item.result, index, { ...batch.itemOptions, extraJson }) };
 		}
 		if (item.phase === 'failed') {
 			const { message, ...details } = item.failure;
