@@ -170,6 +170,8 @@ async function runLine(line, log) {
 			const url = 'https://example.com/villain.mp4?[sim:render=2500]';
 			const r = await runFlow('characterCallback', [{ url, timestamps: '2,4' }]);
 			const j = r.items[0]?.json ?? {};
+			// n8n 1.x: the node answers the resuming callback a moment after the execution resumed
+			for (let waited = 0; !jobOf(j.jobId)?.callbacks?.length && waited < 5000; waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
 			const job = jobOf(j.jobId);
 			const callbacks = job?.callbacks?.map((c) => c.status) ?? [];
 			const ok = r.status === 'success' && j.status === 'SUCCESS' && j.waitMode === 'callback' && j.characterId === job?.characterId && job?.body?.hookUrl?.includes('/webhook-waiting/') && callbacks.includes(200);
