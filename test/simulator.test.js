@@ -871,6 +871,61 @@ describe('characters', () => {
   });
 });
 
+describe("TTAPI's named HTTP codes", () => {
+  test('a balance that does not cover the job: HTTP 402 naming it, no job, nothing charged (or the older 200 FAILED style)', async () => {
+    sim = await startSimulator({ ...FAST, balance: 5 });
+    await submitOk({ model: 'sora-2', prompt: 'fits' }); // 3 of 5
+    const refused = await call('/sora/generations', { body: { model: 'sora-2', prompt: 'too dear' } });
+    expect(refused.status).toBe(402);
+    expect(refused.json).toEqual({ status: 'FAILED', message: 'Insufficient balance: this job costs 3 quota, the account has 2. Please recharge.' });
+    expect(sim.counters()).toMatchObject({ submissions: 1, insufficientBalanceRefusals: 1 });
+    expect((await call('/midjourney/v1/info')).json.data.balance).toBe(2);
+    sim.configure({ insufficientBalanceResponse: 'failed' });
+    const old = await call('/sora/generations', { body: { model: 'sora-2', prompt: 'too dear' } });
+    expect([old.status, old.json]).toEqual([200, { status: 'FAILED', message: 'insufficient quota' }]);
+    expect(() => sim.configure({ insufficientBalanceResponse: '500' })).toThrow(/"402" or "failed"/);
+  });
+
+  test('a full queue can answer HTTP 499 (queue exhausted)', async () => {
+    sim = await startSimulator({ ...FAST, renderMs: 2000, queueLimit: 1, queueFullResponse: '499' });
+    await submitOk({ model: 'sora-2', prompt: 'first' });
+    const refused = await call('/sora/generations', { body: { model: 'sora-2', prompt: 'second' } });
+    expect(refused.status).toBe(499);
+    expect(refused.json.message).toMatch(/queue limit of your account is 1/);
+    expect(sim.counters()).toMatchObject({ submissions: 1, queueFullRefusals: 1 });
+  });
+
+  test.each([
+    [402, 'simulated HTTP 402: insufficient balance'],
+    [429, 'simulated HTTP 429'],
+    [499, 'simulated HTTP 499: queue exhausted'],
+    [504, 'simulated HTTP 504: gateway timeout'],
+  ])('an injected HTTP %i fault answers {"status":"FAILED","message":"%s"}', async (status, message) => {
+    sim = await startSimulator(FAST);
+    sim.injectFault({ endpoint: 'generations', kind: 'status', status, beforeCreate: status !== 504 });
+    const r = await call('/sora/generations', { body: { model: 'sora-2', prompt: `code ${status}` } });
+    expect([r.status, r.json]).toEqual([status, { status: 'FAILED', message }]);
+    // 504 comes after the job was created (its answer is what got lost); the refusals create none.
+    expect(sim.counters().submissions).toBe(status === 504 ? 1 : 0);
+  });
+});
+
+describe('characters get the same faults as videos', () => {
+  test('[sim:…] markers in the video URL, and faults matching it', async () => {
+    sim = await startSimulator(FAST);
+    const url = 'https://v.example/c.mp4?[sim:fail=real person detected]';
+    const r = await call('/sora/characters', { body: { url, timestamps: '1,3' } });
+    const end = await waitForEnd(r.json.data.job_id);
+    expect(end).toMatchObject({ status: 'FAILED', message: 'real person detected', data: { url, quota: '1' } });
+    sim.injectFault({ endpoint: 'characters', kind: 'status', status: 402, beforeCreate: true, match: { prompt: '#mine#' } });
+    expect((await call('/sora/characters', { body: { url: 'https://v.example/other.mp4', timestamps: '1,3' } })).status).toBe(200);
+    expect((await call('/sora/characters', { body: { url: 'https://v.example/c.mp4?#mine#', timestamps: '1,3' } })).status).toBe(402);
+    const ok = await call('/sora/characters', { body: { url: 'https://v.example/f.mp4?#fetch#', timestamps: '1,2' } });
+    sim.injectFault({ endpoint: 'fetch', kind: 'status', status: 500, match: { prompt: '#fetch#' } });
+    expect((await call(`/sora/fetch?jobId=${ok.json.data.job_id}`)).status).toBe(500);
+  });
+});
+
 describe('controls', () => {
   test('HTTP controls mirror the in-process API', async () => {
     const rx = await startReceiver();

@@ -9,11 +9,13 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { generateVideoDescription } from './actions/generateVideo/generateVideo.description';
-import { getVideoDescription } from './actions/getVideo/getVideo.description';
+import { accountDescription } from './actions/account/account.description';
+import { characterDescription } from './actions/character/character.description';
 import { handleCallback } from './actions/batch/callback/handleCallback';
 import { JOB_KINDS } from './actions/jobKinds';
+import { operationSubtitle, resourceProperty } from './actions/resources';
 import { route } from './actions/router';
+import { videoDescription } from './actions/video/video.description';
 
 export class SoraGenerate implements INodeType {
 	description: INodeTypeDescription = {
@@ -22,8 +24,8 @@ export class SoraGenerate implements INodeType {
 		icon: { light: 'file:sora.svg', dark: 'file:sora.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ $parameter["operation"] === "getVideo" ? "Get Video" : "Generate Video" }}',
-		description: "Generate videos from prompts with TTAPI's Sora 2 API",
+		subtitle: operationSubtitle(),
+		description: "Generate videos and characters with TTAPI's Sora 2 API, and read your TTAPI balance",
 		defaults: { name: 'Sora Generate' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -41,31 +43,7 @@ export class SoraGenerate implements INodeType {
 				restartWebhook: true,
 			},
 		],
-		properties: [
-			{
-				displayName: 'Operation',
-				name: 'operation',
-				type: 'options',
-				noDataExpression: true,
-				options: [
-					{
-						name: 'Generate Video',
-						value: 'generateVideo',
-						action: 'Generate a video',
-						description: 'Submit a prompt to Sora 2 and optionally wait for the video',
-					},
-					{
-						name: 'Get Video',
-						value: 'getVideo',
-						action: 'Get a video',
-						description: 'Look up a job by its ID: status, video URL and the video itself',
-					},
-				],
-				default: 'generateVideo',
-			},
-			...generateVideoDescription,
-			...getVideoDescription,
-		],
+		properties: [resourceProperty, ...videoDescription, ...characterDescription, ...accountDescription],
 	};
 
 	// Wait for Callback's webhook is a restart webhook: TTAPI gets its URL with each job (hookUrl),

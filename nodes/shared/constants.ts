@@ -19,7 +19,12 @@ export const SUBMITTED_STATUS = 'SUBMITTED';
 export const TTAPI_PATHS = {
 	generations: '/sora/generations',
 	fetch: '/sora/fetch',
+	characters: '/sora/characters',
+	accountInfo: '/midjourney/v1/info',
 } as const;
+
+/** TTAPI bills in quota: 1 US dollar buys 100 quota. */
+export const QUOTA_PER_USD = 100;
 
 export const SUBMIT_TIMEOUT_MS = 60_000;
 export const FETCH_TIMEOUT_MS = 30_000;

@@ -5,6 +5,7 @@
 export type JobErrorKind =
 	| 'unauthorized'
 	| 'rejected'
+	| 'insufficient-balance'
 	| 'uncertain-submit'
 	| 'job-failed'
 	| 'unknown-status'

@@ -1,5 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { quotaToUsd, readQuota } from './cost';
 import { readJobId } from './soraApi';
 
 /**
@@ -15,7 +16,9 @@ export interface SoraJobResult extends IDataObject {
 	model: string | null;
 	prompt: string | null;
 	referImages?: string[];
+	/** What the job cost, in quota (TTAPI's data.quota) and in US dollars (1 USD = 100 quota). */
 	quota: number | null;
+	costUsd: number | null;
 	finishTime: string | null;
 }
 
@@ -23,12 +26,6 @@ function text(value: unknown): string | null {
 	if (typeof value === 'string') return value;
 	if (typeof value === 'number' && Number.isFinite(value)) return String(value);
 	return null;
-}
-
-function quota(value: unknown): number | null {
-	if (value === null || value === undefined || value === '') return null;
-	const number = Number(value);
-	return Number.isFinite(number) ? number : null;
 }
 
 function imageList(value: unknown): string[] {
@@ -45,6 +42,7 @@ export function normaliseJobResult(raw: IDataObject, knownJobId?: string): SoraJ
 	const data = (raw.data && typeof raw.data === 'object' ? raw.data : {}) as IDataObject;
 	const message = text(raw.message);
 	const referImages = imageList(data.referImages);
+	const quota = readQuota(data.quota);
 	return {
 		jobId: readJobId(raw) ?? knownJobId ?? '',
 		status: text(raw.status)?.toUpperCase() ?? '',
@@ -53,7 +51,8 @@ export function normaliseJobResult(raw: IDataObject, knownJobId?: string): SoraJ
 		model: text(data.model),
 		prompt: text(data.prompt),
 		...(referImages.length ? { referImages } : {}),
-		quota: quota(data.quota),
+		quota,
+		costUsd: quotaToUsd(quota),
 		finishTime: text(data.finishTime) || null,
 	};
 }

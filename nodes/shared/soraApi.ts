@@ -9,8 +9,12 @@ import { TtApiTransportError } from './transport';
 /** What became of one POST /sora/generations, in the terms the money rule needs. */
 export type SubmitOutcome =
 	| { kind: 'accepted'; jobId: string }
-	/** Refused for TTAPI's queue limit: no job was created, submitting again later is safe. */
+	/** Refused for TTAPI's queue limit (HTTP 499 "queue exhausted", or words of the queue): no job was created, submitting again later is safe. */
 	| { kind: 'queue-full'; message: string }
+	/** HTTP 429 without words of the queue: too many requests. No job was created: back off, then send again. */
+	| { kind: 'rate-limited'; message: string }
+	/** HTTP 402 (or TTAPI's words for it): the balance does not cover the job. No job, no charge, and every further job would fail the same way. */
+	| { kind: 'insufficient-balance'; message: string; httpCode: number }
 	/** The request provably never left this machine: safe to send again. */
 	| { kind: 'not-sent'; message: string }
 	/** TTAPI answered with a refusal: no job, no charge, and sending it again would fail again. */
@@ -20,8 +24,20 @@ export type SubmitOutcome =
 	| { kind: 'uncertain'; message: string };
 
 const QUEUE_FULL_WORDS = /queue|concurren|too many|in progress|in-progress|busy/i;
+/** A 429 that speaks of the queue is TTAPI's queue limit ("Too many requests" alone is a rate limit). */
+const QUEUE_WORDS = /queue|concurren/i;
+const INSUFFICIENT_BALANCE_WORDS = /insufficient (balance|quota|credit|fund)|not enough (balance|quota|credit)|balance is not enough/i;
 
-function ttapiMessage(response: TtApiResponse): string {
+/** TTAPI's documented HTTP codes that the submit path treats by name (TTAPI's response-code page). */
+export const TTAPI_HTTP = {
+	unauthorized: 401,
+	insufficientBalance: 402,
+	tooManyRequests: 429,
+	queueExhausted: 499,
+	gatewayTimeout: 504,
+} as const;
+
+export function ttapiMessage(response: TtApiResponse): string {
 	const message = response.body?.message;
 	return typeof message === 'string' ? message : '';
 }
@@ -37,7 +53,7 @@ export function readJobId(body: IDataObject | undefined): string | undefined {
  * the caller to judge (the money rule). Cancellation, and anything that is not a transport failure,
  * propagate: the node's boundary turns them into n8n's errors.
  */
-async function sendOrTransportError(client: TtApiClient, request: TtApiRequest): Promise<TtApiResponse | TtApiTransportError> {
+export async function sendOrTransportError(client: TtApiClient, request: TtApiRequest): Promise<TtApiResponse | TtApiTransportError> {
 	let failure: unknown;
 	try {
 		return await client.send(request);
@@ -48,13 +64,11 @@ async function sendOrTransportError(client: TtApiClient, request: TtApiRequest):
 	throw failure;
 }
 
-export async function submitGeneration(
-	client: TtApiClient,
-	body: IDataObject,
-): Promise<SubmitOutcome> {
+/** One POST that creates a TTAPI job (a generation, a character), classified for the money rule. */
+export async function submitJobRequest(client: TtApiClient, path: string, body: IDataObject): Promise<SubmitOutcome> {
 	const response = await sendOrTransportError(client, {
 		method: 'POST',
-		path: TTAPI_PATHS.generations,
+		path,
 		body,
 		timeoutMs: SUBMIT_TIMEOUT_MS,
 	});
@@ -66,11 +80,28 @@ export async function submitGeneration(
 	return classifySubmitResponse(response);
 }
 
+export async function submitGeneration(client: TtApiClient, body: IDataObject): Promise<SubmitOutcome> {
+	return await submitJobRequest(client, TTAPI_PATHS.generations, body);
+}
+
+export async function submitCharacter(client: TtApiClient, body: IDataObject): Promise<SubmitOutcome> {
+	return await submitJobRequest(client, TTAPI_PATHS.characters, body);
+}
+
 export function classifySubmitResponse(response: TtApiResponse): SubmitOutcome {
 	const { statusCode, body } = response;
 	const message = ttapiMessage(response);
-	if (statusCode === 401) return { kind: 'unauthorized', message };
-	if (statusCode === 429) return { kind: 'queue-full', message: message || 'HTTP 429' };
+	if (statusCode === TTAPI_HTTP.unauthorized) return { kind: 'unauthorized', message };
+	if (statusCode === TTAPI_HTTP.insufficientBalance) {
+		return { kind: 'insufficient-balance', message: message || 'HTTP 402', httpCode: statusCode };
+	}
+	if (statusCode === TTAPI_HTTP.queueExhausted) return { kind: 'queue-full', message: message || 'HTTP 499 (queue exhausted)' };
+	if (statusCode === TTAPI_HTTP.tooManyRequests) {
+		return QUEUE_WORDS.test(message) ? { kind: 'queue-full', message } : { kind: 'rate-limited', message: message || 'HTTP 429' };
+	}
+	if (statusCode === TTAPI_HTTP.gatewayTimeout) {
+		return { kind: 'uncertain', message: `TTAPI answered HTTP 504 (gateway timeout)${message ? `: ${message}` : ''}` };
+	}
 	if (statusCode >= 500) {
 		return { kind: 'uncertain', message: `TTAPI answered HTTP ${statusCode}${message ? `: ${message}` : ''}` };
 	}
@@ -81,6 +112,7 @@ export function classifySubmitResponse(response: TtApiResponse): SubmitOutcome {
 		};
 	}
 	if (body.status === 'FAILED' || statusCode >= 400) {
+		if (INSUFFICIENT_BALANCE_WORDS.test(message)) return { kind: 'insufficient-balance', message, httpCode: statusCode };
 		if (QUEUE_FULL_WORDS.test(message)) return { kind: 'queue-full', message };
 		return { kind: 'rejected', message: message || `HTTP ${statusCode}`, httpCode: statusCode };
 	}

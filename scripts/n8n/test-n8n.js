@@ -11,6 +11,7 @@ const SUITES = [
 	['credential Test button (POST /rest/credentials/test)', 'scenarios/credential.js'],
 	['Sora Trigger scenarios', 'scenarios/trigger.js'],
 	['Wait for Callback / Auto scenarios', 'scenarios/callback.js'],
+	['resources: Video, Character, Account (scenarios/resources.js)', 'scenarios/resources.js'],
 	['example workflows (examples/*.json)', 'scenarios/examples.js'],
 	['npm run demo (simulator)', '../demo/test-demo.js'],
 ];

@@ -67,11 +67,11 @@ async function nodeCreator({ page, shot, editor, add }) {
 	await panel.getByText('On succeeded jobs only').waitFor();
 	const text = await panel.innerText();
 	await shot('node-creator-sora-app');
-	const actions = ['Generate a video', 'Get a video'].filter((a) => text.includes(a));
+	const actions = ['Generate a video', 'Get a video', 'Create a character', 'Get a character', 'Get the account'].filter((a) => text.includes(a));
 	const triggers = ['On failed jobs only', 'On succeeded and failed jobs', 'On succeeded jobs only'].filter((t) => text.includes(t));
 	add(
-		'the Sora Generate app lists its 2 actions and its trigger (one per "Trigger On" choice)',
-		actions.length === 2 && triggers.length === 3 && /Actions \(2\)/.test(text) && /Triggers \(3\)/.test(text),
+		'the Sora Generate app lists its 5 actions (Video, Character, Account) and its trigger (one per "Trigger On" choice)',
+		actions.length === 5 && triggers.length === 3 && /Actions \(5\)/.test(text) && /Triggers \(3\)/.test(text),
 		text.replace(/\s*\n\s*/g, ' | ').slice(0, 400),
 	);
 	add("the app's description fits the whole app (n8n shows the trigger's)", /Generate videos with TTAPI's Sora 2, and start a workflow when each one finishes/.test(text), text.split('\n').find((l) => /Sora 2|TTAPI/.test(l)) ?? '');
@@ -97,6 +97,10 @@ async function waitModes({ page, shot, editor, add }) {
 	add('the single-video example opens: trigger → Sora Generate → Save MP4, with its note', ['Sora Generate', 'Save MP4'].every((n) => canvas.includes(n)) && /pick your TTAPI credential \(here TTAPI account; its type is TTAPI API\)/.test(sticky), `nodes ${JSON.stringify(canvas)}; note: ${sticky.replace(/\s+/g, ' ').slice(0, 160)}…`);
 
 	await ui.openNode(page, 'Sora Generate');
+	// The example was saved with only operation=generateVideo: Resource's default (Video) applies.
+	const resource = await page.locator(`${ui.NDV} [data-test-id="parameter-input-resource"] input`).first().inputValue().catch(() => '');
+	const operation = await page.locator(`${ui.NDV} [data-test-id="parameter-input-operation"] input`).first().inputValue().catch(() => '');
+	add('the example, saved without a Resource, opens as Resource Video, Operation Generate', resource === 'Video' && operation === 'Generate', `Resource "${resource}", Operation "${operation}"`);
 	const options = await ui.readOptions(page, 'waitMode');
 	await shot('wait-for-result-dropdown');
 	await ui.closeDropdown(page);

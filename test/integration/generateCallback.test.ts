@@ -755,3 +755,38 @@ describe('(j) secrets', () => {
 		expectNoSecrets(handedOut);
 	});
 });
+
+describe('Character → Create in Wait for Callback: the same batch, pause and resume as videos', () => {
+	const character = { resource: 'character', operation: 'createCharacter', url: '={{ $json.url }}', timestamps: '1,3' };
+
+	it("pauses with the character job's ID, and TTAPI's callback resumes it with the character record", async () => {
+		const paused = await pause([{ url: 'https://v.example/hero.mp4' }], character);
+		const [jobId] = jobIdsOf(paused);
+		expect(jobId).toMatch(UUID);
+		expect(paused.batch).toMatchObject({ kind: 'character', lookUp: 'Get Character' });
+		expect(sim.getJob(jobId)).toMatchObject({ kind: 'character' });
+		expect(sim.counters()).toMatchObject({ characterJobs: 1, submissions: 0 });
+		await jobsEnded([jobId]);
+
+		const outcome = await call(paused, callbackOf(paused, 0));
+		expectResumed(outcome);
+		const [item] = outcome.items;
+		expect(item.json).toMatchObject({
+			jobId,
+			status: 'SUCCESS',
+			characterId: sim.getJob(jobId)?.characterId,
+			url: 'https://v.example/hero.mp4',
+			timestamps: '1,3',
+			quota: 1,
+			costUsd: 0.01,
+			waitMode: 'callback',
+		});
+		expect(item.binary).toBeUndefined();
+		expectNoSecrets(outcome.items);
+	});
+
+	it('a character still running at Max Wait comes out with its job ID and says to use Get Character', async () => {
+		const paused = await pause([{ url: 'https://v.example/slow.mp4?[sim:render=600000]' }], character, { continueOnFail: true });
+		expect(paused.stored[0].json.error).toMatch(/fetch it later with Get Character and this job ID/);
+	});
+});

@@ -299,6 +299,7 @@ describe('Sora Trigger: verification with /sora/fetch', () => {
 			model: 'sora-2',
 			prompt: 'a lighthouse at dusk',
 			quota: 3,
+			costUsd: 0.03,
 			finishTime: (body.data as IDataObject).finishTime,
 			event: 'succeeded',
 			verified: true,

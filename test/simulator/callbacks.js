@@ -160,7 +160,7 @@ class CallbackSender {
     const gen = this.generation;
     this.deps.timers.set(async () => {
       if (this.closed || gen !== this.generation) return;
-      const fault = this.deps.faults.take('callback', { prompt: job.prompt ?? undefined, jobId: job.jobId });
+      const fault = this.deps.faults.take('callback', { prompt: job.markerText ?? undefined, jobId: job.jobId });
       if (fault) Counters.bump(this.deps.counters.state.faultsFired, fault.id);
       if (fault && fault.kind === 'drop') {
         this.deps.counters.state.droppedCallbacks += 1;

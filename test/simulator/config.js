@@ -15,7 +15,10 @@
  * @property {'sized'|'real'} videoKind  'sized': a blank MP4 of exactly videoBytes (not playable);
  *                                       'real': a playable few-second clip per job made by ffmpeg (video.js)
  * @property {number} callbackDelayMs    delay before calling hookUrl after a job ends
- * @property {'429'|'failed'} queueFullResponse  refusal style when the queue is full
+ * @property {'429'|'499'|'failed'} queueFullResponse  refusal style when the queue is full (HTTP 429, HTTP 499
+ *                                       "queue exhausted" as on TTAPI's response-code page, or HTTP 200 FAILED)
+ * @property {'402'|'failed'} insufficientBalanceResponse  refusal style when the balance does not cover the job
+ *                                       (HTTP 402 as on TTAPI's response-code page, or HTTP 200 FAILED "insufficient quota")
  * @property {'job_id'|'jobId'} submitIdField    key of the job id in the submit response data
  * @property {string|undefined} publicBaseUrl    base of videoUrl (default: the simulator's own url)
  * @property {number} callbackRetries    retries of a failed callback (non-2xx or network error)
@@ -42,6 +45,7 @@ const DEFAULTS = Object.freeze({
   videoKind: 'sized',
   callbackDelayMs: 0,
   queueFullResponse: '429',
+  insufficientBalanceResponse: '402',
   submitIdField: 'job_id',
   publicBaseUrl: undefined,
   callbackRetries: 0,
@@ -120,8 +124,13 @@ function mergeConfig(base, changes, opts = {}) {
       value = [...value];
     } else if (key === 'queueFullResponse') {
       value = String(raw);
-      if (value !== '429' && value !== 'failed') {
-        throw new TypeError('option "queueFullResponse" must be "429" or "failed"');
+      if (value !== '429' && value !== '499' && value !== 'failed') {
+        throw new TypeError('option "queueFullResponse" must be "429", "499" or "failed"');
+      }
+    } else if (key === 'insufficientBalanceResponse') {
+      value = String(raw);
+      if (value !== '402' && value !== 'failed') {
+        throw new TypeError('option "insufficientBalanceResponse" must be "402" or "failed"');
       }
     } else if (key === 'videoKind') {
       if (raw !== 'sized' && raw !== 'real') throw new TypeError('option "videoKind" must be "sized" or "real"');

@@ -24,6 +24,8 @@ function emptyCounters() {
     submitRequests: 0,
     /** refusals because the queue was full (real or injected), for generations and characters */
     queueFullRefusals: 0,
+    /** refusals because the key's balance did not cover the job (HTTP 402, or 200 FAILED "insufficient quota") */
+    insufficientBalanceRefusals: 0,
     /** HTTP 400 validation refusals (generations + characters) */
     validationErrors: 0,
     /** HTTP 401 answers on any TTAPI endpoint */

@@ -20,6 +20,7 @@ const { quotaFor } = require('./validate');
  * @property {string} message
  * @property {string|null} model
  * @property {string|null} prompt
+ * @property {string|null} markerText  what carries its [sim:…] markers and what faults match: the prompt, or a character's video URL
  * @property {string[]|null} referImages
  * @property {string|null} hookUrl  exactly as submitted (null when absent/empty)
  * @property {string} quota
@@ -97,7 +98,8 @@ class JobStore {
   create(apiKey, kind, body) {
     const cfg = this.deps.getConfig();
     const prompt = kind === 'generation' ? body.prompt : null;
-    const markers = parseMarkers(prompt);
+    const markerText = kind === 'generation' ? body.prompt : typeof body.url === 'string' ? body.url : null;
+    const markers = parseMarkers(markerText);
     const quota = quotaFor(body, kind);
     /** @type {Job} */
     const job = {
@@ -108,6 +110,7 @@ class JobStore {
       message: '',
       model: kind === 'generation' ? body.model : null,
       prompt,
+      markerText,
       referImages: Array.isArray(body.referImages) ? [...body.referImages] : null,
       hookUrl: typeof body.hookUrl === 'string' && body.hookUrl !== '' ? body.hookUrl : null,
       quota,

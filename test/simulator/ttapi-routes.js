@@ -3,7 +3,7 @@
 
 const { Counters } = require('./counters');
 const { sendJson, sendRaw, readBody, parseJson } = require('./http-util');
-const { validateGeneration, validateCharacter } = require('./validate');
+const { validateGeneration, validateCharacter, quotaFor } = require('./validate');
 const { writeMp4, mp4Header } = require('./mp4');
 
 /**
@@ -24,6 +24,8 @@ const { writeMp4, mp4Header } = require('./mp4');
 
 const AUTH_FAILED = { status: 'FAILED', message: 'Wrong TT-API-KEY or email is not activated.' };
 const MALFORMED_BODY = '{"status":"SUCC';
+/** What the default body of a `status` fault says for the codes TTAPI's response-code page names. */
+const TTAPI_CODE_NAMES = { 402: 'insufficient balance', 499: 'queue exhausted', 504: 'gateway timeout' };
 
 /** @param {number} limit */
 function queueFullBody(limit) {
@@ -78,7 +80,10 @@ async function applyFault(ctx, req, res, fault, queueFull) {
       const status = /** @type {number} */ (fault.status);
       if (typeof fault.body === 'string') sendRaw(res, status, fault.body, fault.contentType || 'text/plain; charset=utf-8');
       else if (fault.body !== undefined) sendJson(res, status, fault.body);
-      else sendJson(res, status, { status: 'FAILED', message: `simulated HTTP ${status}` });
+      else {
+        const name = TTAPI_CODE_NAMES[/** @type {keyof typeof TTAPI_CODE_NAMES} */ (status)];
+        sendJson(res, status, { status: 'FAILED', message: `simulated HTTP ${status}${name ? `: ${name}` : ''}` });
+      }
       return true;
     }
     default:
@@ -133,14 +138,16 @@ async function handleCreate(ctx, req, res, kind) {
   const refuseQueueFull = () => {
     st.queueFullRefusals += 1;
     const full = queueFullBody(cfg.queueLimit);
-    refuse(cfg.queueFullResponse === '429' ? 429 : 200, full.message);
+    refuse(cfg.queueFullResponse === 'failed' ? 200 : Number(cfg.queueFullResponse), full.message);
   };
   if (parsed.error) {
     st.validationErrors += 1;
     refuse(400, parsed.error);
     return;
   }
-  const prompt = body && typeof body.prompt === 'string' ? body.prompt : undefined;
+  // A character has no prompt: its video URL carries the [sim:…] markers and is what faults match.
+  const field = kind === 'generation' ? 'prompt' : 'url';
+  const prompt = body && typeof body[field] === 'string' ? body[field] : undefined;
 
   const early = ctx.faults.take(endpoint, { prompt }, (f) => Boolean(f.beforeCreate) || f.kind === 'queueFull');
   if (early) {
@@ -158,8 +165,11 @@ async function handleCreate(ctx, req, res, kind) {
     refuseQueueFull();
     return;
   }
-  if (ctx.jobs.balance(key) < 1) {
-    refuse(200, 'insufficient quota');
+  const price = Number(quotaFor(body, kind));
+  if (ctx.jobs.balance(key) < price) {
+    st.insufficientBalanceRefusals += 1;
+    if (cfg.insufficientBalanceResponse === 'failed') refuse(200, 'insufficient quota');
+    else refuse(402, `Insufficient balance: this job costs ${price} quota, the account has ${ctx.jobs.balance(key)}. Please recharge.`);
     return;
   }
 
@@ -201,7 +211,7 @@ async function handleFetch(ctx, req, res, url) {
   if (id) Counters.bump(st.fetchCallsByJob, id);
   const job = id ? ctx.jobs.get(id, key) : undefined;
 
-  const fault = ctx.faults.take('fetch', { jobId: id, prompt: job?.prompt ?? undefined });
+  const fault = ctx.faults.take('fetch', { jobId: id, prompt: job?.markerText ?? undefined });
   if (fault && (await applyFault(ctx, req, res, fault))) return;
 
   if (!id) {

@@ -24,6 +24,7 @@ describe('normaliseJobResult', () => {
 			model: 'sora-2',
 			prompt: 'a boat',
 			quota: 3,
+			costUsd: 0.03,
 			finishTime: '2025-10-10 07:24:42',
 		});
 		expect(JSON.stringify(result)).not.toContain('s3cret');
@@ -36,6 +37,7 @@ describe('normaliseJobResult', () => {
 			message: 'prompt violation',
 			videoUrl: null,
 			quota: null,
+			costUsd: null,
 		});
 		expect(normaliseJobResult({ status: 'ON_QUEUE', data: { job_id: 'x', quota: 'n/a', referImages: 'https://i/1.jpg' } })).toMatchObject({
 			jobId: 'x',
@@ -49,5 +51,14 @@ describe('normaliseJobResult', () => {
 		const noImages = normaliseJobResult({ status: 'SUCCESS', message: '', jobId: 'z', data: { referImages: [] } });
 		expect('referImages' in noImages).toBe(false);
 		expect('message' in noImages).toBe(false);
+	});
+
+	it('prices every job in US dollars from its quota (1 USD = 100 quota)', () => {
+		const cost = (quota: unknown) => normaliseJobResult({ status: 'SUCCESS', jobId: 'q', data: { quota } }).costUsd;
+		expect(cost('3')).toBe(0.03);
+		expect(cost(25)).toBe(0.25);
+		expect(cost('12.5')).toBe(0.125);
+		expect(cost(1050)).toBe(10.5);
+		expect(cost(undefined)).toBeNull();
 	});
 });

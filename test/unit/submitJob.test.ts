@@ -76,3 +76,57 @@ describe('submitJob while the queue is full', () => {
 		expect(sentAt.length).toBeLessThanOrEqual(4);
 	}, 20_000);
 });
+
+describe('submitJob on HTTP 429 (too many requests)', () => {
+	it('backs off, doubling the wait, and then submits again (no job was created)', async () => {
+		let sent = 0;
+		const client = {
+			async send(): Promise<TtApiResponse> {
+				sent += 1;
+				if (sent <= 3) return { statusCode: 429, body: { status: 'FAILED', message: 'Too many requests' } };
+				return { statusCode: 200, body: { status: 'SUCCESS', data: { job_id: 'job-1' } } };
+			},
+		} as unknown as TtApiClient;
+		const pauseSpy = jest.spyOn(backoff, 'pause').mockResolvedValue(undefined);
+		let waits: number[];
+		try {
+			expect(await submit(client, Date.now() + 60_000)).toBe('job-1');
+			waits = pauseSpy.mock.calls.map((call) => call[0]);
+		} finally {
+			pauseSpy.mockRestore();
+		}
+		expect(sent).toBe(4);
+		expect(waits).toEqual([1000, 2000, 4000]);
+	});
+
+	it('gives up when the next wait would pass the deadline, saying nothing was created', async () => {
+		const client = { send: async (): Promise<TtApiResponse> => ({ statusCode: 429 }) } as unknown as TtApiClient;
+		const pauseSpy = jest.spyOn(backoff, 'pause').mockResolvedValue(undefined);
+		try {
+			await expect(submit(client, Date.now() + 2500)).rejects.toThrow(
+				/^TTAPI kept answering HTTP 429 \(too many requests: HTTP 429\) until the timeout passed; the job was not created and nothing was charged$/,
+			);
+			// 1 s and 2 s fit within 2.5 s (the pauses are mocked, so no time passes); 4 s would not.
+			expect(pauseSpy.mock.calls.map((call) => call[0])).toEqual([1000, 2000]);
+		} finally {
+			pauseSpy.mockRestore();
+		}
+	});
+});
+
+describe('submitJob on HTTP 402 (insufficient balance)', () => {
+	it('fails at once, without sending again', async () => {
+		let sent = 0;
+		const client = {
+			async send(): Promise<TtApiResponse> {
+				sent += 1;
+				return { statusCode: 402, body: { status: 'FAILED', message: 'Insufficient balance' } };
+			},
+		} as unknown as TtApiClient;
+		await expect(submit(client, Date.now() + 60_000)).rejects.toMatchObject({
+			kind: 'insufficient-balance',
+			message: 'TTAPI refused the job: insufficient balance (Insufficient balance); the job was not created and nothing was charged',
+		});
+		expect(sent).toBe(1);
+	});
+});

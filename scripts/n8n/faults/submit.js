@@ -16,9 +16,50 @@ const FAULTS = [
 	{ name: 'connection reset after the job was created', spec: { kind: 'reset' }, cause: /connection to TTAPI .* failed \(ECONNRESET\)/, created: true },
 	{ name: 'malformed JSON after the job was created', spec: { kind: 'malformed' }, cause: /not JSON/, created: true },
 	{ name: 'no answer for 65 s (timeout) after the job was created', spec: { kind: 'slow', delayMs: 65_000 }, cause: /did not answer in time/, created: true, slow: true },
-	{ name: 'HTTP 429 ×3 (refused, no job)', spec: { kind: 'status', status: 429, beforeCreate: true, times: 3 }, retried: true },
+	{ name: 'HTTP 504 (gateway timeout) after the job was created', spec: { kind: 'status', status: 504 }, cause: /HTTP 504 \(gateway timeout\)/, created: true },
+	{ name: 'HTTP 429 ×3 (too many requests: backoff, no job)', spec: { kind: 'status', status: 429, beforeCreate: true, times: 3 }, retried: true },
+	{ name: 'HTTP 499 ×3 (queue exhausted, no job)', spec: { kind: 'status', status: 499, beforeCreate: true, times: 3 }, retried: true },
 	{ name: 'queue full ×3 (refused, no job)', spec: { kind: 'queueFull', times: 3 }, retried: true },
 ];
+
+const BROKE = /^TTAPI refused the job: insufficient balance \(simulated HTTP 402: insufficient balance\); the job was not created and nothing was charged$/;
+const NOT_SUBMITTED = /^Not submitted: insufficient balance \(TTAPI refused item 0 for it\); nothing was charged for this item$/;
+
+/**
+ * HTTP 402 on the first of three items (one job in flight at a time): that item fails saying so,
+ * it is not sent again, and the two after it are never sent; each says why, with nothing charged.
+ */
+function balanceRow(mode, route, order) {
+	return {
+		group: 2,
+		order,
+		fault: 'POST /sora/generations: HTTP 402 insufficient balance on the first of 3 items (Max Jobs in Flight 1)',
+		mode,
+		expected: 'item 0: error "insufficient balance … nothing was charged", no job id; items 1-2: "Not submitted: insufficient balance"; exactly 1 request, 0 jobs',
+		estSeconds: 8,
+		limitSeconds: 120,
+		async run(ctx) {
+			const tag = ctx.tag(`balance-${route}`);
+			const prompts = [0, 1, 2].map((i) => `${tag} balance item ${i}`);
+			const faultId = ctx.sim.injectFault({ endpoint: 'generations', kind: 'status', status: 402, beforeCreate: true, times: 3, match: { prompt: tag } });
+			const r = await ctx.generate(route, prompts, { timeoutMs: 90_000 });
+			const requests = prompts.reduce((sum, p) => sum + ctx.requestsFor(p), 0);
+			const jobs = prompts.reduce((sum, p) => sum + ctx.submissionsFor(p), 0);
+			const [first, ...rest] = r.items.map((item) => item.json || {});
+			const ok =
+				r.status === 'success' &&
+				r.items.length === 3 &&
+				BROKE.test(String(first?.error)) &&
+				!first.jobId &&
+				first.status === 'NOT_SUBMITTED' &&
+				rest.every((j) => NOT_SUBMITTED.test(String(j.error)) && j.status === 'NOT_SUBMITTED' && !j.jobId) &&
+				r.items.every((item) => !item.binary) &&
+				requests === 1 &&
+				jobs === 0;
+			return { pass: ok, observed: `execution ${r.status}: ${r.items.map((item) => describe(item, ctx)).join(' · ')}; fault fired ${faultHits(ctx.sim, faultId)}×; requests ${requests}, jobs ${jobs}` };
+		},
+	};
+}
 
 function expectation(fault, mode) {
 	if (fault.retried) {
@@ -76,7 +117,7 @@ function row(fault, mode, route, order) {
 }
 
 function rows() {
-	const out = [];
+	const out = [balanceRow('poll', 'pollOne', 100), balanceRow('callback', 'cbOne', 101), balanceRow('trigger', 'noneOne', 102)];
 	FAULTS.forEach((fault, i) => {
 		out.push(row(fault, 'poll', 'poll', i * 3));
 		out.push(row(fault, 'callback', 'cb', i * 3 + 1));

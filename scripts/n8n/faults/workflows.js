@@ -72,6 +72,9 @@ const ROUTES = {
 	cbInStrict: { cred: 'main', cof: false, params: { ...callback, ...inputChecks } },
 	noneInStrict: { cred: 'main', cof: false, params: { ...none(TRIGGER_PATHS.main), ...inputChecks } },
 	getVideo: { cred: 'main', cof: true, params: { operation: 'getVideo', jobId: '={{ $json.jobId }}', downloadVideo: true } },
+	// One job at a time, so "no further item submitted" after a 402 is a property of the node, not of timing.
+	pollOne: { cred: 'main', cof: true, params: { ...poll, maxJobsInFlight: 1 } },
+	noneOne: { cred: 'main', cof: true, params: { ...none(TRIGGER_PATHS.main), maxJobsInFlight: 1 } },
 };
 const ROUTE_NAMES = Object.keys(ROUTES);
 const soraNodeName = (route) => `Sora ${route}`;

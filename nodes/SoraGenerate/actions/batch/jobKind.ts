@@ -13,7 +13,7 @@ export interface JobResult extends IDataObject {
 export type NodeContext = IExecuteFunctions | IWebhookFunctions;
 
 /**
- * One kind of TTAPI job (a video generation; a character later): how it is submitted, how its
+ * One kind of TTAPI job (a video generation, a character): how it is submitted, how its
  * record (the /sora/fetch answer and the callback body are the same JSON) reads, and what a final
  * record outputs. Everything else in this folder is the same for every kind: Max Jobs in Flight,
  * the money rule, polling, pausing for callbacks and resuming.
@@ -21,6 +21,8 @@ export type NodeContext = IExecuteFunctions | IWebhookFunctions;
 export interface JobKind<Result extends JobResult = JobResult> {
 	/** Stored with a waiting batch: webhook() finds the kind again by it. */
 	readonly name: string;
+	/** The operation that looks such a job up later by its ID (named in errors that carry one). */
+	readonly lookUp: string;
 	/** One POST that creates the job (endpoint and body are the kind's), classified for the money rule. */
 	submit(client: TtApiClient, body: IDataObject): Promise<SubmitOutcome>;
 	normalise(record: IDataObject, jobId: string): Result;

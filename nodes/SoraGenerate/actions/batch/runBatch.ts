@@ -1,6 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { CancelledError } from '../../../shared/backoff';
+import { SoraJobError } from '../../../shared/jobError';
 import { runPool } from '../../../shared/jobPool';
 import type { SubmitLimit } from './submitJob';
 import { submitJob } from './submitJob';
@@ -32,9 +33,20 @@ export interface BatchPlan<T> {
 
 export interface BatchRunResult<T> {
 	outcomes: Array<LaneOutcome<T>>;
-	/** The item whose failure stopped the batch (without Continue On Fail). */
+	/** The item whose failure stopped the batch (without Continue On Fail, or an insufficient balance). */
 	stoppedAt?: number;
 }
+
+/** An item never sent because TTAPI refused an earlier one for the balance: it would have failed the same way. */
+function notSubmittedForBalance(refusedIndex: number): SoraJobError {
+	return new SoraJobError(
+		'not-submitted',
+		`Not submitted: insufficient balance (TTAPI refused item ${refusedIndex} for it); nothing was charged for this item`,
+		{ status: 'NOT_SUBMITTED', description: 'Top up your TTAPI account, then run this item again.' },
+	);
+}
+
+const isInsufficientBalance = (error: unknown) => error instanceof SoraJobError && error.kind === 'insufficient-balance';
 
 /**
  * The one batch engine of every wait mode: keeps at most Max Jobs in Flight of the batch's jobs at
@@ -52,6 +64,7 @@ export async function runBatch<T>(
 	let unsent = pending.length;
 	let stopped = false;
 	let stoppedAt: number | undefined;
+	let brokeAt: number | undefined;
 	let over = false;
 	const submissionsOver = () => {
 		if (over || (unsent > 0 && !stopped)) return;
@@ -79,7 +92,11 @@ export async function runBatch<T>(
 				unsent -= 1;
 				if (error instanceof CancelledError) return stopAt(index);
 				outcomes[index] = { error };
-				if (!plan.continueOnFail) stopAt(index);
+				// Out of balance, every further item would be refused too: none is sent, even with Continue On Fail.
+				if (isInsufficientBalance(error)) {
+					brokeAt ??= index;
+					stopAt(index);
+				} else if (!plan.continueOnFail) stopAt(index);
 				return submissionsOver();
 			}
 			unsent -= 1;
@@ -94,5 +111,11 @@ export async function runBatch<T>(
 		},
 		() => !stopped && !run.signal?.aborted && (plan.startBefore === undefined || Date.now() < plan.startBefore),
 	);
+	if (brokeAt !== undefined) {
+		const refused = brokeAt;
+		outcomes.forEach((outcome, index) => {
+			if (!outcome) outcomes[index] = { error: notSubmittedForBalance(refused) };
+		});
+	}
 	return { outcomes, stoppedAt };
 }

@@ -14,15 +14,15 @@ export interface PolledBatchSettings {
 	pollIntervalMs: number;
 	timeoutMs: number;
 	maxJobsInFlight: number;
-	/** How a final record becomes an output item (the kind's options, e.g. Download Video). */
+	/** How a final record becomes an output item (the kind's options, e.g. Download Video; extraJson: fields every item gets). */
 	itemOptions: IDataObject;
 }
 
-function timeoutError(jobId: string, lastStatus: string, timeoutMs: number): SoraJobError {
+function timeoutError(kind: JobKind, jobId: string, lastStatus: string, timeoutMs: number): SoraJobError {
 	return new SoraJobError('timeout', `Job ${jobId} was still ${lastStatus} when the timeout of ${timeoutMs / 60_000} min passed`, {
 		jobId,
 		status: lastStatus,
-		description: `The job goes on at TTAPI. Fetch it later with the Get Video operation and job ID ${jobId}.`,
+		description: `The job goes on at TTAPI. Fetch it later with the ${kind.lookUp} operation and job ID ${jobId}.`,
 	});
 }
 
@@ -41,15 +41,16 @@ export async function runPolledBatch(
 	const signal = context.getExecutionCancelSignal?.();
 	const run = { context, client, kind, pollIntervalMs: settings.pollIntervalMs, signal };
 	const { waitMode } = settings;
+	const extraJson = { ...(settings.itemOptions.extraJson as IDataObject | undefined), waitMode };
 	const { outcomes } = await runBatch(run, requests, {
 		maxJobsInFlight: settings.maxJobsInFlight,
 		continueOnFail,
 		limitFor: () => ({ deadline: Date.now() + settings.timeoutMs, name: 'the timeout', advice: 'Raise the timeout' }),
 		follow: async (index, jobId, { body, deadline }): Promise<INodeExecutionData> => {
-			if (waitMode === 'none') return { json: { ...kind.submitted(body, jobId), waitMode }, pairedItem: { item: index } };
+			if (waitMode === 'none') return { json: { ...kind.submitted(body, jobId), ...extraJson }, pairedItem: { item: index } };
 			const progress = await waitForJob(run, jobId, index, { deadline });
-			if (!('result' in progress)) throw timeoutError(jobId, progress.lastStatus, settings.timeoutMs);
-			return await kind.toItem(context, progress.result, index, { ...settings.itemOptions, extraJson: { waitMode } });
+			if (!('result' in progress)) throw timeoutError(kind, jobId, progress.lastStatus, settings.timeoutMs);
+			return await kind.toItem(context, progress.result, index, { ...settings.itemOptions, extraJson });
 		},
 	});
 

@@ -7,7 +7,17 @@ import type { JobKind } from './jobKind';
 
 export const MAX_NOT_SENT_RETRIES = 3;
 
-export type SubmitAttempt = { jobId: string } | { queueFull: string } | { notSent: string };
+export type SubmitAttempt = { jobId: string } | { queueFull: string } | { rateLimited: string } | { notSent: string };
+
+/** TTAPI said the balance does not cover the job: the run submits nothing more (each would fail the same way). */
+export function insufficientBalanceError(message: string, httpCode: number): SoraJobError {
+	return new SoraJobError('insufficient-balance', `TTAPI refused the job: insufficient balance (${message}); the job was not created and nothing was charged`, {
+		httpCode,
+		ttapiMessage: message,
+		status: 'NOT_SUBMITTED',
+		description: 'Top up your TTAPI account, then run the items again. No further items of this run were submitted.',
+	});
+}
 
 /**
  * One submission. Returns the job id, or says the refusal provably created no job (queue full,
@@ -20,6 +30,10 @@ export async function submitOnce(client: TtApiClient, kind: JobKind, body: IData
 			return { jobId: outcome.jobId };
 		case 'queue-full':
 			return { queueFull: outcome.message };
+		case 'rate-limited':
+			return { rateLimited: outcome.message };
+		case 'insufficient-balance':
+			throw insufficientBalanceError(outcome.message, outcome.httpCode);
 		case 'not-sent':
 			return { notSent: outcome.message };
 		case 'rejected':
@@ -59,7 +73,7 @@ export interface SubmitLimit {
 
 /**
  * Submits one item, obeying the money rule: it is sent again only after a refusal that provably
- * created no job (queue full, connection never made). Every job TTAPI accepts is logged at once
+ * created no job (queue full or exhausted, HTTP 429, connection never made). Every job TTAPI accepts is logged at once
  * (execution, item, job ID) so it can be found with Get Video even if this process dies.
  */
 export async function submitJob(
@@ -72,6 +86,7 @@ export async function submitJob(
 	signal?: AbortSignal,
 ): Promise<string> {
 	let notSentRetries = 0;
+	let rateLimitedRetries = 0;
 	for (;;) {
 		const attempt = await submitOnce(client, kind, body);
 		if ('jobId' in attempt) {
@@ -89,6 +104,19 @@ export async function submitJob(
 					'timeout',
 					`TTAPI's queue stayed full until ${limit.name} passed (${attempt.queueFull}); the job was not created and nothing was charged`,
 					{ status: 'NOT_SUBMITTED', description: `${limit.advice}, or lower "Max Jobs in Flight" if other workflows share this TTAPI account.` },
+				);
+			}
+			await pause(delay, signal);
+			continue;
+		}
+		if ('rateLimited' in attempt) {
+			// HTTP 429: too many requests. Unlike a full queue, sending again at once only adds to them: back off.
+			const delay = backoffDelay(rateLimitedRetries++);
+			if (Date.now() + delay > limit.deadline) {
+				throw new SoraJobError(
+					'timeout',
+					`TTAPI kept answering HTTP 429 (too many requests: ${attempt.rateLimited}) until ${limit.name} passed; the job was not created and nothing was charged`,
+					{ status: 'NOT_SUBMITTED', description: `${limit.advice}, or run fewer workflows against this TTAPI account at once.` },
 				);
 			}
 			await pause(delay, signal);

@@ -76,7 +76,7 @@ export async function waitForJob(run: JobRun, jobId: string, itemIndex: number, 
 			}
 			const result = kind.normalise(record, jobId);
 			if (FINAL_STATUSES.includes(result.status)) return { result };
-			if (!RUNNING_STATUSES.includes(result.status)) throw unknownStatusError(jobId, result.status);
+			if (!RUNNING_STATUSES.includes(result.status)) throw unknownStatusError(jobId, result.status, kind.lookUp);
 			lastStatus = result.status;
 			if (Date.now() >= options.deadline) return { lastStatus };
 		}
@@ -85,16 +85,16 @@ export async function waitForJob(run: JobRun, jobId: string, itemIndex: number, 
 		// A cancelled (or, on n8n 1.x, shut down) execution outputs nothing: the log keeps the job ID.
 		if (signal?.aborted) {
 			run.context.logger.warn(
-				`Sora Generate stopped waiting for TTAPI job ${jobId} (item ${itemIndex}): the execution was cancelled. The job goes on at TTAPI; fetch it later with Get Video and this job ID.`,
+				`Sora Generate stopped waiting for TTAPI job ${jobId} (item ${itemIndex}): the execution was cancelled. The job goes on at TTAPI; fetch it later with ${kind.lookUp} and this job ID.`,
 			);
 		}
 	}
 }
 
-export function unknownStatusError(jobId: string, status: string): SoraJobError {
+export function unknownStatusError(jobId: string, status: string, lookUp = 'Get Video'): SoraJobError {
 	return new SoraJobError('unknown-status', `TTAPI reported an unknown status "${status}" for job ${jobId}`, {
 		jobId,
 		status,
-		description: 'The node stopped waiting rather than wait forever. Look the job up later with Get Video.',
+		description: `The node stopped waiting rather than wait forever. Look the job up later with ${lookUp}.`,
 	});
 }

@@ -3,7 +3,7 @@ import type { INodeProperties } from 'n8n-workflow';
 import { MAX_PROMPT_LENGTH } from './generationRequest';
 
 const showFor = (extra: Record<string, string[]> = {}) => ({
-	show: { operation: ['generateVideo'], ...extra },
+	show: { resource: ['video'], operation: ['generateVideo'], ...extra },
 });
 
 export const WAIT_MODES = {
@@ -142,6 +142,15 @@ export const generateVideoDescription: INodeProperties[] = [
 		displayOptions: showFor({ waitMode: [WAIT_MODES.callback, WAIT_MODES.auto] }),
 	},
 	{
+		displayName: 'Max Jobs in Flight From Account',
+		name: 'maxJobsFromAccount',
+		type: 'boolean',
+		default: false,
+		description:
+			"Whether to use your TTAPI account's queue limit (max_queue, read once per run) as Max Jobs in Flight. Each output item says what was used (maxJobsInFlight).",
+		displayOptions: showFor(),
+	},
+	{
 		displayName: 'Max Jobs in Flight',
 		name: 'maxJobsInFlight',
 		type: 'number',
@@ -149,7 +158,7 @@ export const generateVideoDescription: INodeProperties[] = [
 		default: 5,
 		description:
 			"How many of this node's jobs may be queued or rendering at TTAPI at once. TTAPI's usual per-account queue limit is 5 (see max_queue in your TTAPI account); items beyond it wait for a free place.",
-		displayOptions: showFor({ waitMode: WAITING_MODES }),
+		displayOptions: { ...showFor({ waitMode: WAITING_MODES }), hide: { maxJobsFromAccount: [true] } },
 	},
 	{
 		// Same parameter as above: Don't Wait does not wait for jobs to end, so it only spaces the submissions.
@@ -160,7 +169,7 @@ export const generateVideoDescription: INodeProperties[] = [
 		default: 5,
 		description:
 			"How many generation requests this node sends at once. TTAPI's own queue limit (max_queue) still applies: a job it refuses because the queue is full is sent again until Timeout.",
-		displayOptions: showFor({ waitMode: [WAIT_MODES.none] }),
+		displayOptions: { ...showFor({ waitMode: [WAIT_MODES.none] }), hide: { maxJobsFromAccount: [true] } },
 	},
 	{
 		displayName: 'Download Video',

@@ -3,6 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { TTAPI_CREDENTIAL_TYPE } from '../../../shared/constants';
 import { createTtApiClient } from '../../../shared/transport';
+import { resolveJobsInFlight } from '../batch/accountLimit';
 import { startCallbackBatch } from '../batch/callback/startCallbackBatch';
 import { runPolledBatch } from '../batch/runPolledBatch';
 import { resolveCallbackUrl } from './callbackTarget';
@@ -38,7 +39,7 @@ function readRequests(
 }
 
 /** Auto waits for callbacks only when TTAPI can reach this n8n's resume URL. */
-function effectiveSettings(context: IExecuteFunctions, settings: WaitSettings): WaitSettings {
+export function effectiveSettings(context: IExecuteFunctions, settings: WaitSettings): WaitSettings {
 	if (settings.waitMode !== WAIT_MODES.auto) return settings;
 	const resumeUrl = String(context.evaluateExpression('{{ $execution.resumeUrl }}', 0) ?? '');
 	return { ...settings, waitMode: isPubliclyReachable(resumeUrl) ? WAIT_MODES.callback : WAIT_MODES.poll };
@@ -60,10 +61,11 @@ export async function executeGenerateVideo(this: IExecuteFunctions): Promise<INo
 	}
 
 	const client = await createTtApiClient(this);
-	const itemOptions = { downloadVideo: settings.downloadVideo, binaryPropertyName: settings.binaryPropertyName };
+	const { maxJobsInFlight, extraJson } = await resolveJobsInFlight(this, client, settings);
+	const itemOptions = { downloadVideo: settings.downloadVideo, binaryPropertyName: settings.binaryPropertyName, extraJson };
 	if (settings.waitMode === WAIT_MODES.callback) {
-		return await startCallbackBatch(this, { kind: generationJob, client, requests, settings: { ...settings, itemOptions }, continueOnFail });
+		return await startCallbackBatch(this, { kind: generationJob, client, requests, settings: { ...settings, maxJobsInFlight, itemOptions }, continueOnFail });
 	}
 	const waitMode = settings.waitMode === WAIT_MODES.none ? 'none' : 'poll';
-	return await runPolledBatch(this, generationJob, client, requests, { ...settings, waitMode, itemOptions }, continueOnFail);
+	return await runPolledBatch(this, generationJob, client, requests, { ...settings, maxJobsInFlight, waitMode, itemOptions }, continueOnFail);
 }

@@ -11,6 +11,7 @@ import type { JobKind } from '../batch/jobKind';
 /** A Sora video generation: POST /sora/generations, a video URL (and the MP4) when it succeeds. */
 export const generationJob: JobKind<SoraJobResult> = {
 	name: 'generation',
+	lookUp: 'Get Video',
 	submit: async (client, body) => await submitGeneration(client, body),
 	normalise: (record, jobId) => normaliseJobResult(record, jobId),
 	submitted: (body, jobId) => normaliseJobResult({ status: SUBMITTED_STATUS, jobId, data: { model: body.model, prompt: body.prompt } }, jobId),

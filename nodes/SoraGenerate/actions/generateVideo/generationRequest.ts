@@ -49,18 +49,18 @@ function describeType(value: unknown): string {
 	return `a ${typeof value}`;
 }
 
-function isUnset(value: unknown): boolean {
+export function isUnset(value: unknown): boolean {
 	return value === undefined || value === null || value === '';
 }
 
-function requireText(field: string, value: unknown): string {
+export function requireText(field: string, value: unknown): string {
 	if (typeof value !== 'string') {
 		throw new InputError(field, `must be text, but the value is ${describeType(value)}`);
 	}
 	return value.trim();
 }
 
-function requireHttpUrl(field: string, value: unknown): string {
+export function requireHttpUrl(field: string, value: unknown): string {
 	const url = requireText(field, value);
 	const parsed = parseUrl(url);
 	if (!parsed) {
@@ -92,16 +92,17 @@ function readDuration(value: unknown): number {
 	return number;
 }
 
-function readTimestamps(value: unknown): string {
-	const text = requireText(FIELD.characterTimestamps, value);
+/** A "start,end" range in seconds, 1 to 3 seconds long: TTAPI's rule for a character's moment. */
+export function readTimestamps(field: string, value: unknown): string {
+	const text = requireText(field, value);
 	const match = /^(\d+(?:\.\d+)?)\s*,\s*(\d+(?:\.\d+)?)$/.exec(text);
 	if (!match) {
-		throw new InputError(FIELD.characterTimestamps, `must be "start,end" in seconds, e.g. "1,3" (got "${text}")`);
+		throw new InputError(field, `must be "start,end" in seconds, e.g. "1,3" (got "${text}")`);
 	}
 	const span = Number(match[2]) - Number(match[1]);
 	if (span < 1 || span > 3) {
 		throw new InputError(
-			FIELD.characterTimestamps,
+			field,
 			`end minus start must be between 1 and 3 seconds (got ${Number(span.toFixed(3))})`,
 		);
 	}
@@ -180,7 +181,7 @@ export function buildGenerationRequest(input: GenerationInput): IDataObject {
 	}
 	if (hasCharacterUrl) {
 		body.character_url = requireHttpUrl(FIELD.characterUrl, input.characterUrl);
-		body.character_timestamps = readTimestamps(input.characterTimestamps);
+		body.character_timestamps = readTimestamps(FIELD.characterTimestamps, input.characterTimestamps);
 	}
 
 	if (!isUnset(input.private)) body.private = readBoolean(FIELD.private, input.private);

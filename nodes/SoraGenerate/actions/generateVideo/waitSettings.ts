@@ -14,6 +14,8 @@ export interface WaitSettings {
 	recheckMs: number;
 	confirmWithFetch: boolean;
 	maxJobsInFlight: number;
+	/** Max Jobs in Flight From Account: max_queue replaces maxJobsInFlight (read by the operation, once per run). */
+	maxJobsFromAccount: boolean;
 	downloadVideo: boolean;
 	binaryPropertyName: string;
 }
@@ -48,7 +50,8 @@ function readNumber(
 	return value;
 }
 
-export function readWaitSettings(context: IExecuteFunctions): WaitSettings {
+/** `downloads`: whether the operation has a Download Video field (a character has no video to download). */
+export function readWaitSettings(context: IExecuteFunctions, { downloads = true }: { downloads?: boolean } = {}): WaitSettings {
 	const waitMode = context.getNodeParameter('waitMode', 0) as WaitMode;
 	if (!Object.values(WAIT_MODES).includes(waitMode)) {
 		throw new NodeOperationError(context.getNode(), `Invalid "Wait for Result": unknown mode "${waitMode}"`);
@@ -56,7 +59,7 @@ export function readWaitSettings(context: IExecuteFunctions): WaitSettings {
 	const waits = waitMode !== WAIT_MODES.none;
 	const polls = waitMode === WAIT_MODES.poll || waitMode === WAIT_MODES.auto;
 	const callsBack = waitMode === WAIT_MODES.callback || waitMode === WAIT_MODES.auto;
-	const downloadVideo = waits && (context.getNodeParameter('downloadVideo', 0, true) as boolean);
+	const downloadVideo = downloads && waits && (context.getNodeParameter('downloadVideo', 0, true) as boolean);
 	// Put Video in Field is offered only when a video is downloaded; otherwise it means nothing.
 	const binaryPropertyName = downloadVideo
 		? String(context.getNodeParameter('options.binaryPropertyName', 0, 'data')).trim()
@@ -72,6 +75,7 @@ export function readWaitSettings(context: IExecuteFunctions): WaitSettings {
 		recheckMs: callsBack ? readNumber(context, 'options.safetyCheckMinutes', 'Safety Check Every (Minutes)', NUMBER_LIMITS.safetyCheckMinutes, 10) * 60_000 : 0,
 		confirmWithFetch: context.getNodeParameter('options.confirmWithFetch', 0, true) as boolean,
 		maxJobsInFlight: Math.floor(readNumber(context, 'maxJobsInFlight', 'Max Jobs in Flight', NUMBER_LIMITS.maxJobsInFlight, 5)),
+		maxJobsFromAccount: context.getNodeParameter('maxJobsFromAccount', 0, false) === true,
 		downloadVideo,
 		binaryPropertyName,
 	};

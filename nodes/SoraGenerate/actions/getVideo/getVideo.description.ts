@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-const showFor = { show: { operation: ['getVideo'] } };
+const showFor = { show: { resource: ['video'], operation: ['getVideo'] } };
 
 export const getVideoDescription: INodeProperties[] = [
 	{

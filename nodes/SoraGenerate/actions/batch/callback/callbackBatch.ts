@@ -32,6 +32,8 @@ export interface CallbackBatch {
 	version: 2;
 	/** The JobKind's name. */
 	kind: string;
+	/** The operation that fetches such a job later (absent in batches stored before characters: Get Video). */
+	lookUp?: string;
 	executionId: string;
 	resumeUrl: string;
 	/** Max Wait: when it passes, the node ends with what it knows. */
@@ -59,17 +61,17 @@ export function failureOf(error: unknown): ItemFailure {
 	return { message: (error as Error)?.message ?? String(error) };
 }
 
-const MAX_WAIT_NOTE =
-	'Max Wait passed before this job ended, or n8n could not finish the wait. The job goes on at TTAPI: fetch it later with Get Video and this job ID.';
-const ENDED_NOTE =
-	'This job had ended, but n8n ended the wait without this node (a restart, or Max Wait passed), so its result was not output here: fetch it with Get Video and this job ID.';
+const maxWaitNote = (lookUp: string) =>
+	`Max Wait passed before this job ended, or n8n could not finish the wait. The job goes on at TTAPI: fetch it later with ${lookUp} and this job ID.`;
+const endedNote = (lookUp: string) =>
+	`This job had ended, but n8n ended the wait without this node (a restart, or Max Wait passed), so its result was not output here: fetch it with ${lookUp} and this job ID.`;
 
 /** What an item says while it waits, and what n8n outputs if it ends the wait without us. */
-function waitingJson(item: BatchItem, index: number): IDataObject {
+function waitingJson(item: BatchItem, index: number, lookUp = 'Get Video'): IDataObject {
 	const jobId = item.phase === 'failed' ? (item.failure.jobId ?? null) : item.jobId;
 	const status =
 		item.phase === 'running' ? item.lastStatus : item.phase === 'done' ? item.result.status : (item.failure.status ?? 'UNKNOWN');
-	const error = item.phase === 'running' ? MAX_WAIT_NOTE : item.phase === 'done' ? ENDED_NOTE : item.failure.message;
+	const error = item.phase === 'running' ? maxWaitNote(lookUp) : item.phase === 'done' ? endedNote(lookUp) : item.failure.message;
 	return { jobId, status, ...item.echo, waitMode: 'callback', error, item: index };
 }
 
@@ -81,7 +83,7 @@ function waitingJson(item: BatchItem, index: number): IDataObject {
  */
 export function storeBatchInInput(items: INodeExecutionData[], batch: CallbackBatch): INodeExecutionData[] {
 	const stored = batch.items.map((item, index) => ({
-		json: waitingJson(item, index),
+		json: waitingJson(item, index, batch.lookUp),
 		pairedItem: items[index]?.pairedItem ?? { item: index },
 		...(index === 0 ? { [BATCH_KEY]: batch as unknown as IDataObject } : {}),
 	}));

@@ -97,6 +97,7 @@ export async function startCallbackBatch(context: IExecuteFunctions, start: Call
 	const batch: CallbackBatch = {
 		version: 2,
 		kind: kind.name,
+		lookUp: kind.lookUp,
 		...address,
 		deadline,
 		recheckMs: settings.recheckMs,

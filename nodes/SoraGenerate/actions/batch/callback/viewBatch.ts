@@ -42,7 +42,7 @@ function ended(item: BatchItem & { phase: 'running' }, end: JobEnd): BatchItem {
 function withRecord(kind: JobKind, item: BatchItem & { phase: 'running' }, record: IDataObject): BatchItem {
 	const result = kind.normalise(record, item.jobId);
 	if (RUNNING_STATUSES.includes(result.status)) return { ...item, lastStatus: result.status };
-	const end: JobEnd = isFinalStatus(result.status) ? { result } : { failure: failureOf(unknownStatusError(item.jobId, result.status)) };
+	const end: JobEnd = isFinalStatus(result.status) ? { result } : { failure: failureOf(unknownStatusError(item.jobId, result.status, kind.lookUp)) };
 	cacheFinal(item.jobId, end);
 	return ended(item, end);
 }
