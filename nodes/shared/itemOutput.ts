@@ -1,4 +1,4 @@
-import type { IDataObject, INode, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { SoraJobError } from './jobError';
@@ -25,4 +25,24 @@ export function toNodeError(node: INode, error: unknown, itemIndex: number, extr
 		itemIndex,
 		description: description || undefined,
 	});
+}
+
+/**
+ * Runs `produce` for each input item, one after the other: its item, or with Continue On Fail an
+ * error item in its place, so no item is dropped; without it the first failure stops the node.
+ */
+export async function outputPerItem(
+	context: IExecuteFunctions,
+	produce: (itemIndex: number) => Promise<INodeExecutionData>,
+): Promise<INodeExecutionData[][]> {
+	const output: INodeExecutionData[] = [];
+	for (let index = 0; index < context.getInputData().length; index++) {
+		try {
+			output.push(await produce(index));
+		} catch (error) {
+			if (!context.continueOnFail()) throw toNodeError(context.getNode(), error, index);
+			output.push(errorItem(error, index));
+		}
+	}
+	return [output];
 }

@@ -1,10 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { createTtApiClient } from '../../../shared/transport';
-import { resolveJobsInFlight } from '../batch/accountLimit';
-import { startCallbackBatch } from '../batch/callback/startCallbackBatch';
-import { runPolledBatch } from '../batch/runPolledBatch';
+import { runJobBatch } from '../batch/runJobBatch';
 import { WAIT_MODES } from '../generateVideo/generateVideo.description';
 import { effectiveSettings } from '../generateVideo/generateVideo.execute';
 import { InputError } from '../generateVideo/generationRequest';
@@ -33,26 +30,8 @@ function readRequests(context: IExecuteFunctions, count: number, takesCallbackUr
  * modes as Generate Video (Max Jobs in Flight, the money rule, polling, pausing for callbacks).
  */
 export async function executeCreateCharacter(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const continueOnFail = this.continueOnFail();
 	const settings = effectiveSettings(this, readWaitSettings(this, { downloads: false }));
 	// The modes that wait own the hookUrl; in Don't Wait the user may give one.
 	const requests = readRequests(this, this.getInputData().length, settings.waitMode === WAIT_MODES.none);
-
-	// Every item is checked before anything is submitted: bad input must never cost quota.
-	const firstInvalid = requests.findIndex((request) => request instanceof InputError);
-	if (firstInvalid >= 0 && !continueOnFail) {
-		throw new NodeOperationError(this.getNode(), (requests[firstInvalid] as InputError).message, {
-			itemIndex: firstInvalid,
-			description: 'Nothing was sent to TTAPI.',
-		});
-	}
-
-	const client = await createTtApiClient(this);
-	const { maxJobsInFlight, extraJson } = await resolveJobsInFlight(this, client, settings);
-	const itemOptions = { extraJson };
-	if (settings.waitMode === WAIT_MODES.callback) {
-		return await startCallbackBatch(this, { kind: characterJob, client, requests, settings: { ...settings, maxJobsInFlight, itemOptions }, continueOnFail });
-	}
-	const waitMode = settings.waitMode === WAIT_MODES.none ? 'none' : 'poll';
-	return await runPolledBatch(this, characterJob, client, requests, { ...settings, maxJobsInFlight, waitMode, itemOptions }, continueOnFail);
+	return await runJobBatch(this, characterJob, requests, settings, {});
 }

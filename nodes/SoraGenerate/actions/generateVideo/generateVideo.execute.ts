@@ -2,10 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { NodeOperationError } from 'n8n-workflow';
 
 import { TTAPI_CREDENTIAL_TYPE } from '../../../shared/constants';
-import { createTtApiClient } from '../../../shared/transport';
-import { resolveJobsInFlight } from '../batch/accountLimit';
-import { startCallbackBatch } from '../batch/callback/startCallbackBatch';
-import { runPolledBatch } from '../batch/runPolledBatch';
+import { runJobBatch } from '../batch/runJobBatch';
 import { resolveCallbackUrl } from './callbackTarget';
 import { WAIT_MODES } from './generateVideo.description';
 import { buildGenerationRequest, InputError } from './generationRequest';
@@ -46,26 +43,11 @@ export function effectiveSettings(context: IExecuteFunctions, settings: WaitSett
 }
 
 export async function executeGenerateVideo(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const continueOnFail = this.continueOnFail();
 	const settings = effectiveSettings(this, readWaitSettings(this));
 	const credentials = await this.getCredentials(TTAPI_CREDENTIAL_TYPE);
 	const requests = readRequests(this, this.getInputData().length, settings, String(credentials.callbackSecret ?? ''));
-
-	// Every item is checked before anything is submitted: bad input must never cost quota.
-	const firstInvalid = requests.findIndex((request) => request instanceof InputError);
-	if (firstInvalid >= 0 && !continueOnFail) {
-		throw new NodeOperationError(this.getNode(), (requests[firstInvalid] as InputError).message, {
-			itemIndex: firstInvalid,
-			description: 'Nothing was sent to TTAPI.',
-		});
-	}
-
-	const client = await createTtApiClient(this);
-	const { maxJobsInFlight, extraJson } = await resolveJobsInFlight(this, client, settings);
-	const itemOptions = { downloadVideo: settings.downloadVideo, binaryPropertyName: settings.binaryPropertyName, extraJson };
-	if (settings.waitMode === WAIT_MODES.callback) {
-		return await startCallbackBatch(this, { kind: generationJob, client, requests, settings: { ...settings, maxJobsInFlight, itemOptions }, continueOnFail });
-	}
-	const waitMode = settings.waitMode === WAIT_MODES.none ? 'none' : 'poll';
-	return await runPolledBatch(this, generationJob, client, requests, { ...settings, maxJobsInFlight, waitMode, itemOptions }, continueOnFail);
+	return await runJobBatch(this, generationJob, requests, settings, {
+		downloadVideo: settings.downloadVideo,
+		binaryPropertyName: settings.binaryPropertyName,
+	});
 }
