@@ -749,6 +749,43 @@ describe('for real over HTTP: TTAPI and the node\'s knocks call the resume URL',
 	});
 });
 
+describe("n8n 1.x: the callback that finds the batch complete but is not the last job's", () => {
+	let server: WaitingWebhookServer;
+	beforeAll(async () => {
+		server = await startWaitingWebhookServer({ node: SoraGenerate, credentials: credentialsWith(), credentialTypes: [TtApi] });
+	});
+	afterAll(async () => await server.close());
+
+	// TTAPI's finishTime has whole seconds, so the job it shows as ending last may have ended first,
+	// and its callback may come before the batch is complete. Then the resume is left to a knock,
+	// which must come within moments, not after the 5 s recheck used when TTAPI cannot be asked.
+	it('leaves the resume to a knock about a second later, which resumes the batch', async () => {
+		const paused = await pause(prompts('[sim:fetch-lag=1500] record lags', '[sim:render=600] ends last'), { downloadVideo: false }, {
+			waitingBase: server.webhookWaitingBaseUrl,
+			credentials: credentialsWith(),
+		});
+		server.register(paused.executionId, paused.stored);
+		const [lagging, last] = jobIdsOf(paused);
+		await jobsEnded([lagging, last]);
+		// The last job's callback: TTAPI's record of item 0 does not show its end yet.
+		expectWaiting(await call(paused, callbackOf(paused, 1)));
+		// until TTAPI's record of item 0 has caught up
+		await sleep(Math.max(0, Date.parse(sim.getJob(lagging)!.endedAt) + 1500 + 100 - Date.now()));
+
+		expectWaiting(await call(paused, callbackOf(paused, 0)));
+		const answeredAt = Date.now();
+		const items = await server.waitForResume(paused.executionId, 4000);
+		const resumedAfterMs = Date.now() - answeredAt;
+		expect(items.map((item) => [item.json.jobId, item.json.status])).toEqual([
+			[lagging, 'SUCCESS'],
+			[last, 'SUCCESS'],
+		]);
+		const resuming = server.calls.filter((entry) => entry.executionId === paused.executionId && entry.resumed);
+		expect(resuming.map((entry) => entry.query.ttapiProbe)).toEqual(['check']);
+		expect(resumedAfterMs).toBeGreaterThanOrEqual(900);
+	});
+});
+
 describe('(j) secrets', () => {
 	it('no API key or Callback Secret in any output item, stored item or response body above', () => {
 		expect(handedOut.length).toBeGreaterThan(30);

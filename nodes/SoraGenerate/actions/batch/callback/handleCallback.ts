@@ -19,7 +19,7 @@ import { claimResume, resumeHandedOver, resumeUnderWay } from './processCache';
 import { closingItem, n8nResumesOnce } from './resumeRule';
 import type { OwnCallback } from './viewBatch';
 import { viewBatch } from './viewBatch';
-import { followLaggingJob, recheckSoon, watchBatch } from './watchBatch';
+import { CLOSING_RECHECK_DELAYS_MS, followLaggingJob, recheckSoon, watchBatch } from './watchBatch';
 
 const RECEIVED = { received: true };
 const RESUMED = { received: true, resumed: true };
@@ -142,9 +142,10 @@ export async function handleCallback(this: IWebhookFunctions, kinds: JobKinds): 
 		}
 		if (!view.allFinal) return { webhookResponse: RECEIVED };
 		// n8n 1.x: only the batch's last job's callback resumes; any other call that finds the batch
-		// complete leaves the resume to a knock a few seconds later, if nobody has resumed it by then.
+		// complete leaves the resume to a knock a second later, if nobody has resumed it by then
+		// (TTAPI's finishTime has whole seconds, so the "last" job may in fact have ended first).
 		if (own && !n8nResumesOnce(stored.resumeUrl) && closingItem(stored, view.items) !== own.index) {
-			recheckSoon(this, stored, secret);
+			recheckSoon(this, stored, secret, CLOSING_RECHECK_DELAYS_MS);
 			return { webhookResponse: RECEIVED };
 		}
 		return await resume(this, kind, stored, view.items, enteredAt);

@@ -22,8 +22,14 @@ type KnockAnswer = 'waiting' | 'trouble' | 'over';
 const SAVE_RETRY_MS = [100, 200, 400, 800, 1600, 3000, 5000, 5000, 10_000, 10_000, 30_000];
 /** A process that did not start the batch ends it at Max Wait only if the one that did has not. */
 const FALLBACK_DEADLINE_DELAY_MS = 20_000;
-/** When TTAPI could not be asked, or a call found the batch complete but left the resume to a knock. */
+/** When TTAPI could not be asked. */
 export const RECHECK_DELAYS_MS = [5000, 15_000, 30_000, 60_000, 120_000];
+/**
+ * When a call found the batch complete but left the resume to the batch's last job's callback
+ * (n8n 1.x). Every job had ended, so that callback was sent already: either it came before the
+ * others had ended (then nobody else resumes) or it is on its way and resumes within moments.
+ */
+export const CLOSING_RECHECK_DELAYS_MS = [1000, 5000, 15_000, 30_000, 60_000, 120_000];
 /** After a lagging record: the knocks cover lags of up to about two minutes; later ones wait for the safety check. */
 const LAG_KNOCKS_MS = [1500, 2000, 3000, 5000, 10_000, 20_000, 30_000, 60_000];
 
@@ -101,7 +107,7 @@ export function recheckSoon(context: KnockContext, batch: CallbackBatch, secret:
 	if (!stop) return;
 	runInBackground(context, name, stop, async () => {
 		for (const delay of delaysMs) {
-			await pause(delay + jitter(2000), stop);
+			await pause(delay + jitter(Math.min(2000, delay / 2)), stop);
 			if ((await knock(context, probeUrl(batch, secret, 'check'), { untilSaved: false, stop })) !== 'trouble') return;
 		}
 	});
