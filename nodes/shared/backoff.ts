@@ -40,16 +40,30 @@ export function backoffDelay(attempt: number, baseMs = 1000, maxMs = 30_000): nu
 	return Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt));
 }
 
-const QUEUE_FULL_RETRY_MS = 1000;
+export const QUEUE_FULL_RETRY_MS = 1000;
+
+/** Says how long a submitter waits before it tries again after TTAPI said its queue is full. */
+export interface QueueFullPacer {
+	nextDelay(): number;
+}
 
 /**
- * How long to wait before submitting again after TTAPI said its queue is full. Flat, not doubling:
- * a place frees the moment any job ends, and a doubled wait that just misses it leaves the place
- * empty for many seconds. The refusal created no job and costs nothing. A little jitter keeps
- * parallel submitters from knocking in step.
+ * The retries of a batch's `lanes` parallel submitters after "queue full". Each lane tries about
+ * once a second: flat, not doubling, because a place frees the moment any job ends and a doubled
+ * wait that just misses it leaves the place empty for many seconds (the refusal created no job and
+ * costs nothing). Their tries are spaced evenly, one every second / lanes, so a freed place is
+ * taken within that; lanes refused at the same moment would otherwise all try again together.
  */
-export function queueFullRetryDelay(): number {
-	return Math.round(QUEUE_FULL_RETRY_MS * (0.9 + Math.random() * 0.2));
+export function queueFullPacer(lanes: number, now: () => number = Date.now): QueueFullPacer {
+	const stepMs = QUEUE_FULL_RETRY_MS / Math.max(1, lanes);
+	let lastTryAt = -Infinity;
+	return {
+		nextDelay() {
+			const at = now();
+			lastTryAt = Math.max(at + stepMs, lastTryAt + stepMs);
+			return Math.round(lastTryAt - at);
+		},
+	};
 }
 
 /** Runs `action` after `ms` unless the returned cancel function is called first. */

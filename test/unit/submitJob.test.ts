@@ -59,13 +59,31 @@ describe('submitJob while the queue is full', () => {
 		}
 		expect(sentAt).toHaveLength(5);
 		// The waits the node asked for (not the clock, so load cannot skew them): doubling would be
-		// 1, 2, 4, 8 s; flat is 0.9–1.1 s each.
+		// 1, 2, 4, 8 s; flat is about 1 s each (one lane).
 		expect(waits).toHaveLength(4);
 		for (const ms of waits) {
 			expect(ms).toBeGreaterThanOrEqual(900);
 			expect(ms).toBeLessThanOrEqual(1100);
 		}
 	}, 20_000);
+
+	it("a batch's lanes refused together try again one after another, one every second / lanes, each about once a second", () => {
+		let clock = 0;
+		const pacer = backoff.queueFullPacer(5, () => clock);
+		// five lanes refused at the same moment
+		expect([1, 2, 3, 4, 5].map(() => pacer.nextDelay())).toEqual([200, 400, 600, 800, 1000]);
+		// each is refused again at its try: its next try is a second later, still 200 ms after the one before
+		clock = 200;
+		expect(pacer.nextDelay()).toBe(1000);
+		clock = 400;
+		expect(pacer.nextDelay()).toBe(1000);
+		// a lane refused long after the others tries again within one step
+		clock = 60_000;
+		expect(pacer.nextDelay()).toBe(200);
+		// one lane alone: once a second
+		const alone = backoff.queueFullPacer(1, () => clock);
+		expect([alone.nextDelay(), alone.nextDelay()]).toEqual([1000, 2000]);
+	});
 
 	it('gives up at the deadline with an error saying nothing was created', async () => {
 		const { client, sentAt } = queueFullClient(100);

@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { CancelledError } from '../../../shared/backoff';
+import { CancelledError, queueFullPacer } from '../../../shared/backoff';
 import { SoraJobError } from '../../../shared/jobError';
 import { runPool } from '../../../shared/jobPool';
 import type { SubmitLimit } from './submitJob';
@@ -77,6 +77,8 @@ export async function runBatch<T>(
 		submissionsOver();
 	};
 	submissionsOver();
+	const lanes = Math.min(plan.maxJobsInFlight, pending.length);
+	const pacer = queueFullPacer(lanes);
 
 	await runPool(
 		pending.length,
@@ -87,7 +89,7 @@ export async function runBatch<T>(
 			const limit = plan.limitFor();
 			let jobId: string;
 			try {
-				jobId = await submitJob(run.context, run.client, run.kind, body, index, limit, run.signal);
+				jobId = await submitJob(run.context, run.client, run.kind, body, index, limit, run.signal, pacer);
 			} catch (error) {
 				unsent -= 1;
 				if (error instanceof CancelledError) return stopAt(index);

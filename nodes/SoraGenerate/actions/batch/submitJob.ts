@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { backoffDelay, pause, queueFullRetryDelay } from '../../../shared/backoff';
+import type { QueueFullPacer } from '../../../shared/backoff';
+import { backoffDelay, pause, queueFullPacer } from '../../../shared/backoff';
 import { SoraJobError, unauthorizedError } from '../../../shared/jobError';
 import type { TtApiClient } from '../../../shared/transport';
 import type { JobKind } from './jobKind';
@@ -84,6 +85,7 @@ export async function submitJob(
 	itemIndex: number,
 	limit: SubmitLimit,
 	signal?: AbortSignal,
+	pacer: QueueFullPacer = queueFullPacer(1),
 ): Promise<string> {
 	let notSentRetries = 0;
 	let rateLimitedRetries = 0;
@@ -98,7 +100,7 @@ export async function submitJob(
 			return attempt.jobId;
 		}
 		if ('queueFull' in attempt) {
-			const delay = queueFullRetryDelay();
+			const delay = pacer.nextDelay();
 			if (Date.now() + delay > limit.deadline) {
 				throw new SoraJobError(
 					'timeout',
