@@ -129,13 +129,15 @@ export interface FetchOptions {
 	/** Consecutive transient failures (429, 5xx, network, bad JSON) tolerated before giving up. */
 	maxAttempts?: number;
 	backoffBaseMs?: number;
+	/** The operation that looks such a job up later (named in the error when TTAPI cannot be asked). */
+	lookUp?: string;
 }
 
 /** GET /sora/fetch, retried with backoff on transient failures. Returns TTAPI's raw job record. */
 export async function fetchJob(
 	client: TtApiClient,
 	jobId: string,
-	{ signal, maxAttempts = 6, backoffBaseMs = 1000 }: FetchOptions = {},
+	{ signal, maxAttempts = 6, backoffBaseMs = 1000, lookUp = 'Get Video' }: FetchOptions = {},
 ): Promise<IDataObject> {
 	let lastProblem = '';
 	for (let attempt = 0; attempt < maxAttempts; attempt++) {
@@ -178,7 +180,7 @@ export async function fetchJob(
 		`Could not get the status of job ${jobId} from TTAPI after ${maxAttempts} attempts: ${lastProblem}`,
 		{
 			jobId,
-			description: 'The job itself may still finish: look it up later with the Get Video operation.',
+			description: `The job itself may still finish: look it up later with the ${lookUp} operation.`,
 		},
 	);
 }

@@ -64,7 +64,7 @@ export async function waitForJob(run: JobRun, jobId: string, itemIndex: number, 
 			if (failure) throw failure;
 			let record: IDataObject | undefined;
 			try {
-				record = await fetchJob(client, jobId, { signal });
+				record = await fetchJob(client, jobId, { signal, lookUp: kind.lookUp });
 			} catch (error) {
 				failure = error;
 			}

@@ -12,7 +12,7 @@ export async function executeGetCharacter(this: IExecuteFunctions): Promise<INod
 	const signal = this.getExecutionCancelSignal?.();
 	return await outputPerItem(this, async (index) => {
 		const jobId = readJobId(this, index, 'Create Character');
-		const result = characterJob.normalise(await fetchJob(client, jobId, { signal }), jobId);
+		const result = characterJob.normalise(await fetchJob(client, jobId, { signal, lookUp: characterJob.lookUp }), jobId);
 		return await characterJob.toItem(this, result, index, {});
 	});
 }

@@ -65,7 +65,7 @@ export async function viewBatch(
 	});
 	const refresh = async (index: number) => {
 		const item = items[index];
-		if (item.phase === 'running') items[index] = withRecord(kind, item, await fetchJob(client, item.jobId, FETCH_IN_CALLBACK));
+		if (item.phase === 'running') items[index] = withRecord(kind, item, await fetchJob(client, item.jobId, { ...FETCH_IN_CALLBACK, lookUp: kind.lookUp }));
 	};
 
 	let ownLagging = false;
