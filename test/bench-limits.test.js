@@ -6,7 +6,7 @@
  * "vs its limit" column rests on them, so a wrong schedule would flatter or punish a mode.
  */
 
-const { listSchedule, batchTimes, batchLimits, limitFor } = require('../scripts/bench/lib/limits');
+const { listSchedule, gridSchedule, batchTimes, batchLimits, limitFor, DONT_WAIT } = require('../scripts/bench/lib/limits');
 
 describe('bench limits', () => {
 	const sim = { queueMs: 200, renderMs: 2800 };
@@ -26,6 +26,19 @@ describe('bench limits', () => {
 		expect(limits.pollLimitMs).toBe(waves * t + (waves * pollMs) / 2);
 		expect(limits.callbackLimitMs).toBe(waves * t + ((waves - 1) * pollMs) / 2);
 		expect(limits.oneAfterAnotherMs).toBe(n * t);
+		// Don't Wait: each wave after the first starts at the next try (every 1000/K ms) after the
+		// last one ended, and the trigger's claim adds two settle times
+		const step = DONT_WAIT.retryMs / k;
+		let waveStart = 0;
+		for (let wave = 1; wave < waves; wave++) waveStart = Math.ceil((waveStart + t) / step) * step;
+		expect(limits.triggerLimitMs).toBe(waveStart + t + 2 * DONT_WAIT.claimSettleMs);
+	});
+
+	it('Don\'t Wait: a freed place is taken at the next try of the grid, not at once', () => {
+		// two places, tries every 300 ms: 1000 ends at 1000, its place is taken at 1200
+		expect(gridSchedule([4000, 1000, 2000], 2, 300).makespanMs).toBe(4000);
+		expect(gridSchedule([1000, 1000, 1000], 2, 300).makespanMs).toBe(2200);
+		expect(gridSchedule([1000, 1000, 1000], 2, 1).makespanMs).toBe(2000);
 	});
 
 	it('a place is taken again the moment the scheduler learns its job ended', () => {
@@ -52,10 +65,12 @@ describe('bench limits', () => {
 		expect(limits.callbackLimitMs).toBeLessThan(limits.pollLimitMs);
 	});
 
-	it('each mode is judged against its own limit, the others against the ideal', () => {
+	it('each mode is judged against its own limit, the stock loops against the ideal', () => {
 		const limits = batchLimits(batchTimes(10, sim), 5, 1000);
 		expect(limitFor('poll', limits).ms).toBe(limits.pollLimitMs);
 		expect(limitFor('callback', limits).ms).toBe(limits.callbackLimitMs);
-		for (const mode of ['trigger', 'loopK', 'loop1']) expect(limitFor(mode, limits).ms).toBe(limits.idealMs);
+		expect(limitFor('trigger', limits).ms).toBe(limits.triggerLimitMs);
+		expect(limits.triggerLimitMs).toBeGreaterThan(limits.idealMs);
+		for (const mode of ['loopK', 'loop1']) expect(limitFor(mode, limits).ms).toBe(limits.idealMs);
 	});
 });

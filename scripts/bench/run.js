@@ -168,7 +168,7 @@ async function runBatchSections(ctx, target, opts, results) {
 	const topology = target.kind;
 	if (opts.only.includes('batch')) {
 		const order = batchOrder(opts, topology);
-		ctx.log(`\n[1-3] ${target.label}: batch of ${opts.n}, K=${opts.k}, T=${opts.tMs} ms (${times.spread ? `spread ${times.minTMs}–${times.maxTMs} ms, seed ${times.seed}` : 'every job the same'}), poll interval ${opts.pollSeconds} s; ideal ${c.seconds(limits.idealMs, 2)}, Poll's limit ${c.seconds(limits.pollLimitMs, 2)}, Wait for Callback's ${c.seconds(limits.callbackLimitMs, 2)}`);
+		ctx.log(`\n[1-3] ${target.label}: batch of ${opts.n}, K=${opts.k}, T=${opts.tMs} ms (${times.spread ? `spread ${times.minTMs}–${times.maxTMs} ms, seed ${times.seed}` : 'every job the same'}), poll interval ${opts.pollSeconds} s; ideal ${c.seconds(limits.idealMs, 2)}, Poll's limit ${c.seconds(limits.pollLimitMs, 2)}, Wait for Callback's ${c.seconds(limits.callbackLimitMs, 2)}, Don't Wait + Sora Trigger's ${c.seconds(limits.triggerLimitMs, 2)}`);
 		results.sections.batch.topologies[topology] = { label: target.label, modes: await batch.runBatch(ctx, target, { order, times, limits }) };
 		if (target.cluster) results.sections.batch.topologies[topology].clusterStartup = target.cluster.startup;
 	}

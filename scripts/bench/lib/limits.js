@@ -12,8 +12,15 @@
 //                   (a running execution cannot receive callbacks), so places free I/2 late as in
 //                   Poll; once the last item is at TTAPI the execution pauses and the callbacks
 //                   tell each end at once. With equal times: ideal + (waves − 1) × I/2.
-// Don't Wait + Sora Trigger and the stock loops are compared with the ideal: how often Don't Wait
-// retries a refused submission (queue full) is the node's choice, not a limit.
+//   Don't Wait + Sora Trigger limit
+//                   Don't Wait asks TTAPI nothing about its jobs: it learns that a place is free
+//                   only when a submission it tries again (queue full, every R = 1 s on average,
+//                   from each of its K lanes) is taken. Those tries are spread evenly (one every
+//                   R/K), so at best a place is taken at the first try of that grid after it frees
+//                   (R/(2K) late on average). Each result then reaches the trigger by callback at once, and the
+//                   trigger's claim (one execution per job, decided in n8n's database) waits at
+//                   least two settle times (2 × 400 ms) before the execution goes on.
+// The stock loops are compared with the ideal.
 // The "ticks" schedule (every job holds its place ⌈d/I⌉·I, i.e. its end seen at the first poll
 // after it) is what a poller with zero request latency would get for exactly these durations;
 // it is kept as an explanation (with T a multiple of I it equals the ideal: the flattering case).
@@ -36,6 +43,30 @@ function listSchedule(durations, k, lateMs = 0) {
 	}
 	return { makespanMs: lastEnd, seenMs: lastEnd + lateMs, starts, lastStartMs: starts.length ? Math.max(...starts) : 0 };
 }
+
+/**
+ * `durations` through `k` places, where a freed place is taken only at the next try on a grid of
+ * `stepMs` (Don't Wait's evenly spread resubmissions). makespanMs: the last job's true end.
+ */
+function gridSchedule(durations, k, stepMs) {
+	const free = Array(Math.max(1, k)).fill(0);
+	let lastEnd = 0;
+	for (const d of durations) {
+		let place = 0;
+		for (let i = 1; i < free.length; i++) if (free[i] < free[place]) place = i;
+		const start = Math.ceil(free[place] / stepMs) * stepMs;
+		free[place] = start + d;
+		lastEnd = Math.max(lastEnd, start + d);
+	}
+	return { makespanMs: lastEnd };
+}
+
+/**
+ * What Don't Wait + Sora Trigger is built from (nodes/shared/backoff.ts QUEUE_FULL_RETRY_MS and
+ * nodes/SoraGenerateTrigger/claimOnce.ts CLAIM_TIMING.settleMs; test/unit/benchConstants.test.ts
+ * checks they still match).
+ */
+const DONT_WAIT = { retryMs: 1000, claimSettleMs: 400 };
 
 /** A fixed pseudo-random sequence in [0, 1) from `seed` (the same seed gives the same batch). */
 function random(seed) {
@@ -72,6 +103,7 @@ function batchLimits(times, k, pollMs) {
 		idealMs: ideal.makespanMs,
 		pollLimitMs: poll.seenMs,
 		callbackLimitMs: poll.makespanMs,
+		triggerLimitMs: gridSchedule(times.durations, k, DONT_WAIT.retryMs / Math.max(1, k)).makespanMs + 2 * DONT_WAIT.claimSettleMs,
 		pollTicksMs: ticks.makespanMs,
 		// when the last item can be at TTAPI at the earliest (a design that submits only while the
 		// execution runs holds its worker at least this long)
@@ -85,7 +117,8 @@ function batchLimits(times, k, pollMs) {
 function limitFor(mode, limits) {
 	if (mode === 'poll') return { key: 'poll', name: 'ideal + ends seen interval/2 late', ms: limits.pollLimitMs };
 	if (mode === 'callback') return { key: 'callback', name: 'ideal + places freed interval/2 late', ms: limits.callbackLimitMs };
+	if (mode === 'trigger') return { key: 'trigger', name: 'places taken at evenly spread resubmissions + the claim', ms: limits.triggerLimitMs };
 	return { key: 'ideal', name: 'ideal', ms: limits.idealMs };
 }
 
-module.exports = { listSchedule, batchTimes, batchLimits, limitFor };
+module.exports = { listSchedule, gridSchedule, batchTimes, batchLimits, limitFor, DONT_WAIT };

@@ -13,7 +13,8 @@ const DEFINITIONS = {
 	ideal: 'makespan of a perfect in-order scheduler that knows no durations (greedy list scheduling: each item starts the moment a queue place frees); with equal render times ceil(N/K) * T',
 	pollLimit: "the same schedule with every job's end seen interval/2 late (the mean delay of a poll every interval after the submission): ideal + waves * interval/2 with equal render times",
 	callbackLimit: "Wait for Callback polls its jobs while items wait for a place (a running execution gets no callbacks), so places free interval/2 late as in Poll; the last jobs' ends come by callback at once: ideal + (waves - 1) * interval/2 with equal render times",
-	limit: 'Poll Until Done is compared with the Poll limit, Wait for Callback with the callback limit, the others (Don\'t Wait + Sora Trigger, stock loops) with the ideal; every mode is also given × ideal',
+	triggerLimit: "Don't Wait learns of a free place only when a submission it tries again (queue full, every 1 s on average from each of its K lanes) is taken: at best the tries are evenly spread, one every 1 s/K, so each place is taken at the next try after it frees; each result then reaches the trigger by callback at once, whose claim (one execution per job, in n8n's database) waits at least 2 × 400 ms",
+	limit: 'Poll Until Done is compared with the Poll limit, Wait for Callback with the callback limit, Don\'t Wait + Sora Trigger with the trigger limit, the stock loops with the ideal; every mode is also given × ideal',
 	held: "Wait for Callback: the Sora Generate node's run time until n8n stored the execution as waiting (its run data at the pause: startTime + executionTime), and the execution's startedAt until then; jobs at TTAPI = simulator jobs created before that moment",
 	callsPerJob: '1 submission + the status requests (/sora/fetch) the simulator counted for that job; refused submissions (queue full) are counted separately',
 	refillGap: 'from a job ending to the next job taking its queue place (0 for a perfect scheduler)',
@@ -81,7 +82,7 @@ function batchTables(b) {
 	const l = b.limits;
 	out.push('');
 	out.push(`1-3. Batch: N=${b.n}, K=${b.k}, T=${(b.tMs / 1000).toFixed(1)} s (queue ${b.sim.queueMs} + render ${b.sim.renderMs} ms), ${t.spread ? `render times spread: T ${c.seconds(t.minTMs, 2)}–${c.seconds(t.maxTMs, 2)}, mean ${c.seconds(t.meanTMs, 2)} (seed ${t.seed})` : 'every job exactly T'}; poll interval / stock Wait ${b.pollSeconds} s`);
-	out.push(`Limits (in-order list scheduling of these times over K places): ideal ${c.seconds(l.idealMs, 2)}; Poll's, every end seen interval/2 late, ${c.seconds(l.pollLimitMs, 2)} (each end at the first poll after it, zero latency: ${c.seconds(l.pollTicksMs, 2)}); Wait for Callback's, places freed interval/2 late until the last item is at TTAPI, then callbacks, ${c.seconds(l.callbackLimitMs, 2)}; ${l.waves} waves; one after another ${c.seconds(l.oneAfterAnotherMs, 1)}`);
+	out.push(`Limits (in-order list scheduling of these times over K places): ideal ${c.seconds(l.idealMs, 2)}; Poll's, every end seen interval/2 late, ${c.seconds(l.pollLimitMs, 2)} (each end at the first poll after it, zero latency: ${c.seconds(l.pollTicksMs, 2)}); Wait for Callback's, places freed interval/2 late until the last item is at TTAPI, then callbacks, ${c.seconds(l.callbackLimitMs, 2)}; Don't Wait + Sora Trigger's, places taken at evenly spread resubmissions, then the trigger's claim, ${c.seconds(l.triggerLimitMs, 2)}; ${l.waves} waves; one after another ${c.seconds(l.oneAfterAnotherMs, 1)}`);
 	const topologies = Object.keys(b.topologies);
 	const modes = [...new Set(topologies.flatMap((top) => Object.keys(b.topologies[top].modes)))];
 	const header = ['mode', 'compared with', 'limit'];
