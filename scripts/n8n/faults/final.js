@@ -31,7 +31,8 @@ async function phase(ctx, earlier, { only } = {}) {
 		const open = rows.filter((r) => ['running', 'waiting', 'new'].includes(r.status));
 		const triggerIds = new Set([ctx.workflows.trigger.id, ctx.workflows.triggerQueue.id, ctx.workflows.triggerWrongKey.id]);
 		const triggerRows = rows.filter((r) => triggerIds.has(r.workflowId));
-		const badTrigger = triggerRows.filter((r) => r.status !== 'success');
+		// crashed: killed by n8n at its shutdown limit in the shutdown row, which checked that each holds its job
+		const badTrigger = triggerRows.filter((r) => r.status !== 'success' && !ctx.crashedAtShutdown.has(String(r.id)));
 		const triggerReports = ctx.sink.reports.filter((r) => r.node === 'Sora Trigger');
 		const withoutJob = triggerReports.filter((r) => !r.json || !r.json.jobId);
 		const reported = new Set(triggerReports.map((r) => String(r.exec)));
@@ -43,7 +44,7 @@ async function phase(ctx, earlier, { only } = {}) {
 		const byStatus = {};
 		for (const r of rows) byStatus[r.status] = (byStatus[r.status] || 0) + 1;
 		const pass = open.length === 0 && badTrigger.length === 0 && withoutJob.length === 0 && triggerReports.length === triggerRows.length - unreported.length && notStopped.length === 0;
-		add(1, 'the whole run: executions left behind', 'no execution still running or waiting; every trigger execution succeeded and either reached Report with a job id or was a duplicate the trigger stopped (no trigger output)', pass, `${rows.length} executions ${JSON.stringify(byStatus)}; still open ${open.length ? JSON.stringify(open) : 0}; trigger executions ${triggerRows.length} (not success: ${badTrigger.length ? JSON.stringify(badTrigger) : 0}; reached Report ${triggerReports.length}; stopped at the trigger as duplicates ${unreported.length - notStopped.length}${notStopped.length ? `; neither: ${JSON.stringify(notStopped)}` : ''}), trigger items without a job id ${withoutJob.length}`);
+		add(1, 'the whole run: executions left behind', 'no execution still running or waiting; every trigger execution succeeded and either reached Report with a job id or was a duplicate the trigger stopped (no trigger output), except those n8n killed at its shutdown limit (shutdown row)', pass, `${rows.length} executions ${JSON.stringify(byStatus)}; still open ${open.length ? JSON.stringify(open) : 0}; trigger executions ${triggerRows.length} (not success: ${badTrigger.length ? JSON.stringify(badTrigger) : 0}; killed at n8n's shutdown limit: ${ctx.crashedAtShutdown.size}; reached Report ${triggerReports.length}; stopped at the trigger as duplicates ${unreported.length - notStopped.length}${notStopped.length ? `; neither: ${JSON.stringify(notStopped)}` : ''}), trigger items without a job id ${withoutJob.length}`);
 	}
 
 	// ---- secrets

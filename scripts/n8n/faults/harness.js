@@ -146,6 +146,8 @@ async function setupLine(line, { log, packageDir }) {
 		tokenParam: CALLBACK_TOKEN_PARAM,
 		closedPort,
 		workflows,
+		/** Trigger executions n8n killed at its shutdown limit (the shutdown row checked that each holds its job). */
+		crashedAtShutdown: new Set(),
 		log,
 		sleep,
 		/** A unique marker for a row's prompts (no prompt is a substring of another row's). */
