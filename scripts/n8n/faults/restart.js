@@ -291,14 +291,20 @@ async function phase(ctx, _earlier, { only } = {}) {
 			// takes about a second (its claim), so one can be among them: n8n keeps it as a crashed
 			// execution whose stored input holds the job (findable, Get Video). A job is lost only
 			// when no execution holds it.
-			const triggerRows = await ctx.n8n.dbQuery(
-				'SELECT e.id, e.status, d.data FROM execution_entity e JOIN execution_data d ON d.executionId = e.id WHERE e.workflowId = ?',
-				[ctx.workflows.trigger.id],
-			);
-			const crashedHolding = (jobId) => triggerRows.filter((row) => row.status === 'crashed' && String(row.data).includes(jobId));
+			// Only the crashed executions' data is read, and only when a job reached no Report on 2.x: a
+			// long read of n8n 1.x's SQLite (not in WAL mode) makes n8n's own writes fail meanwhile.
+			const unreported = delivered.filter(({ jobId }) => ctx.triggerReports(jobId).length === 0);
+			const crashedRows = [];
+			if (!answersFirst && unreported.length) {
+				const ids = await ctx.n8n.dbQuery("SELECT id FROM execution_entity WHERE workflowId = ? AND status = 'crashed'", [ctx.workflows.trigger.id]);
+				for (const { id } of ids) {
+					const [row] = await ctx.n8n.dbQuery('SELECT data FROM execution_data WHERE executionId = ?', [id]);
+					crashedRows.push({ id, data: String(row?.data ?? '') });
+				}
+			}
+			const crashedHolding = (jobId) => crashedRows.filter((row) => row.data.includes(jobId));
 			const crashed = [];
-			for (const { jobId } of delivered) {
-				if (ctx.triggerReports(jobId).length > 0) continue;
+			for (const { jobId } of unreported) {
 				for (const row of crashedHolding(jobId)) {
 					crashed.push(`${jobId.slice(0, 8)} in execution ${row.id}`);
 					ctx.crashedAtShutdown.add(String(row.id));
