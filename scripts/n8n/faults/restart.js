@@ -290,9 +290,9 @@ async function phase(ctx, _earlier, { only } = {}) {
 			// keeps taking webhooks until then, so executions keep starting). A trigger execution
 			// takes about a second (its claim), so one can be among them: n8n keeps it as a crashed
 			// execution whose stored input holds the job (findable, Get Video). A job is lost only
-			// when no execution holds it.
-			// Only the crashed executions' data is read, and only when a job reached no Report on 2.x: a
-			// long read of n8n 1.x's SQLite (not in WAL mode) makes n8n's own writes fail meanwhile.
+			// when no execution holds it. Only the crashed executions' data is read, and only on 2.x
+			// when a job reached no Report: a long read of n8n 1.x's SQLite (not in WAL mode) makes
+			// n8n's own writes fail meanwhile.
 			const unreported = delivered.filter(({ jobId }) => ctx.triggerReports(jobId).length === 0);
 			const crashedRows = [];
 			if (!answersFirst && unreported.length) {
