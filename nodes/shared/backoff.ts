@@ -3,9 +3,11 @@ import * as n8nWorkflow from 'n8n-workflow';
 
 type SleepWithAbort = (ms: number, signal?: AbortSignal) => Promise<void>;
 
-// sleepWithAbort is missing from older n8n-workflow releases; fall back to short sleeps then.
+// sleepWithAbort is in n8n-workflow 1.x but not in 2.x (2.41.0 has only sleep); without it the
+// wait is made of sleeps of at most a second, each raced with the signal, so that a cancel or a
+// release ends it at once (not at the end of a slice) and leaves no timer running for long.
 const sleepWithAbort = (n8nWorkflow as { sleepWithAbort?: SleepWithAbort }).sleepWithAbort;
-const FALLBACK_SLICE_MS = 250;
+const FALLBACK_SLICE_MS = 1000;
 
 export class CancelledError extends Error {
 	constructor() {
@@ -27,12 +29,27 @@ export async function pause(ms: number, signal?: AbortSignal): Promise<void> {
 		throwIfCancelled(signal);
 		return;
 	}
-	let left = ms;
-	while (left > 0) {
-		await sleep(Math.min(left, FALLBACK_SLICE_MS));
-		left -= FALLBACK_SLICE_MS;
-		throwIfCancelled(signal);
+	const aborted = abortOf(signal);
+	try {
+		const until = Date.now() + ms;
+		for (let left = ms; left > 0 && !signal?.aborted; left = until - Date.now()) {
+			await Promise.race([sleep(Math.min(left, FALLBACK_SLICE_MS)), aborted.happened]);
+		}
+	} finally {
+		aborted.dispose();
 	}
+	throwIfCancelled(signal);
+}
+
+/** A promise that resolves when `signal` aborts (never without one), and a way to stop listening. */
+function abortOf(signal?: AbortSignal): { happened: Promise<void>; dispose(): void } {
+	if (!signal) return { happened: new Promise<void>(() => undefined), dispose: () => undefined };
+	let onAbort = () => undefined as void;
+	const happened = new Promise<void>((resolve) => {
+		onAbort = () => resolve();
+		signal.addEventListener('abort', onAbort, { once: true });
+	});
+	return { happened, dispose: () => signal.removeEventListener('abort', onAbort) };
 }
 
 /** Exponential backoff: base, 2·base, 4·base … capped at `maxMs`. */
