@@ -261,7 +261,9 @@ async function phase(ctx, _earlier, { only } = {}) {
 		}
 		await stopping;
 		const stop2 = (Date.now() - stopT) / 1000;
-		await ctx.n8n.start();
+		// Resent callbacks keep coming while n8n starts and recovers the executions it killed: on a
+		// busy 2-core machine one start took longer than the usual 2 minutes.
+		await ctx.n8n.start({ timeoutMs: 300_000 });
 		const down2 = `n8n stopped in ${stop2.toFixed(0)} s, down ${((Date.now() - stopT) / 1000).toFixed(0)} s`;
 		ctx.log(`restart 2: ${down2}`);
 		{
