@@ -8,7 +8,7 @@ function backoffWithoutSleepWithAbort(): typeof Backoff {
 	let loaded: typeof Backoff | undefined;
 	jest.isolateModules(() => {
 		jest.doMock('n8n-workflow', () => ({ ...jest.requireActual('n8n-workflow'), sleepWithAbort: undefined }));
-		loaded = jest.requireActual('../../nodes/shared/backoff');
+		loaded = jest.requireActual<typeof Backoff>('../../nodes/shared/backoff');
 	});
 	return loaded!;
 }
