@@ -466,6 +466,21 @@ describe('webhook(): callbacks, stateless', () => {
 		expect(sim.counters().videoRequests).toBe(0);
 	});
 
+	it("n8n's database failing under webhook() (n8n 1.x stopping): answered 503, the execution keeps waiting, the resent callback resumes it", async () => {
+		const paused = await pause(prompts('[sim:render=200] a calm lake'));
+		await jobsEnded(jobIdsOf(paused));
+		const closing = {
+			get ttApi(): never {
+				throw new Error('Connection is not established');
+			},
+		};
+		const outcome = await call({ ...paused, credentials: closing as never }, callbackOf(paused, 0));
+		expectRefused(outcome, 503, /^Could not handle the callback now: Connection is not established$/);
+		const resent = await call(paused, callbackOf(paused, 0));
+		expectResumed(resent);
+		expect(resent.items[0].json).toMatchObject({ status: 'SUCCESS', jobId: jobIdsOf(paused)[0] });
+	});
+
 	it("(e)(f) callbacks in shuffled order, repeated: answered 200 while a job runs; the last job's callback resumes with every video in input order", async () => {
 		const input = prompts('a red fox', 'a blue whale', '[sim:render=1600] a green frog');
 		const paused = await pause(input, { options: { binaryPropertyName: 'video' } });

@@ -77,6 +77,9 @@ async function resume(
 	let output: INodeExecutionData[] | undefined;
 	try {
 		output = await finishBatch(context, kind, stored, items);
+	} catch (error) {
+		// The batch is over and the callback answered: this error ends the execution.
+		throw error instanceof NodeOperationError ? error : new NodeOperationError(context.getNode(), error as Error);
 	} finally {
 		reply.cancel();
 		// finishBatch threw (a FAILED job fails the node): the batch is over, the callback handled.
@@ -89,13 +92,13 @@ async function resume(
 }
 
 /**
- * Anything thrown from webhook() ends the waiting execution with an error, so a TTAPI hiccup is
- * answered 503 instead (TTAPI may send again) and this process looks again a little later.
+ * Anything thrown from webhook() ends the waiting execution with an error. So only a resume's own
+ * end (a FAILED job failing the node) is thrown; any other failure (TTAPI unreachable, or n8n's
+ * database closing while n8n 1.x stops) is answered 503: the execution keeps waiting, TTAPI may
+ * send again, and this process looks again a little later.
  */
-async function keepWaitingOnTtapiTrouble(
+async function keepWaitingOnTrouble(
 	context: IWebhookFunctions,
-	stored: CallbackBatch,
-	secret: string,
 	work: () => Promise<IWebhookResponseData>,
 ): Promise<IWebhookResponseData> {
 	let failure: unknown;
@@ -104,12 +107,13 @@ async function keepWaitingOnTtapiTrouble(
 	} catch (error) {
 		failure = error;
 	}
+	if (failure instanceof NodeOperationError) throw failure;
+	const message = failure instanceof Error ? failure.message : String(failure);
 	if (failure instanceof SoraJobError || failure instanceof TtApiTransportError) {
-		recheckSoon(context, stored, secret);
-		return answer(context, 503, { error: `Could not confirm with TTAPI now: ${failure.message}` });
+		return answer(context, 503, { error: `Could not confirm with TTAPI now: ${message}` });
 	}
-	// n8n's own errors (a FAILED job failing the node at resume) keep their description.
-	throw failure instanceof NodeOperationError ? failure : new NodeOperationError(context.getNode(), failure as Error);
+	context.logger.warn(`Sora Generate could not handle a callback now; the execution keeps waiting: ${message}`);
+	return answer(context, 503, { error: `Could not handle the callback now: ${message}` });
 }
 
 /**
@@ -122,32 +126,41 @@ export async function handleCallback(this: IWebhookFunctions, kinds: JobKinds): 
 	const stored = readStoredBatch(this);
 	const kind = stored ? kinds[stored.kind] : undefined;
 	if (!stored || !kind) return answer(this, 404, { error: 'This execution is not waiting for Sora Generate callbacks' });
-	const secret = resumeSecret(await this.getCredentials(TTAPI_CREDENTIAL_TYPE));
-	const call = readCall(this, stored, secret);
+	return await keepWaitingOnTrouble(this, async () => await decide(this, kind, stored, enteredAt));
+}
+
+/** One call: refused, answered while the batch waits on, or the resume of the execution. */
+async function decide(context: IWebhookFunctions, kind: JobKind, stored: CallbackBatch, enteredAt: number): Promise<IWebhookResponseData> {
+	const secret = resumeSecret(await context.getCredentials(TTAPI_CREDENTIAL_TYPE));
+	const call = readCall(context, stored, secret);
 	if ('noWebhookResponse' in call) return call;
 	// n8n let this call in while our own resume of the execution was under way.
-	if (resumeUnderWay(stored.resumeUrl, enteredAt)) return answer(this, 409, BEING_RESUMED);
-	watchBatch(this, stored, secret, { origin: false });
+	if (resumeUnderWay(stored.resumeUrl, enteredAt)) return answer(context, 409, BEING_RESUMED);
+	watchBatch(context, stored, secret, { origin: false });
 
-	return await keepWaitingOnTtapiTrouble(this, stored, secret, async () => {
-		const client = await createTtApiClient(this);
+	try {
+		const client = await createTtApiClient(context);
 		const own = 'own' in call ? call.own : undefined;
 		const atMaxWait = 'probe' in call && call.probe === 'deadline' && Date.now() >= stored.deadline;
 		const view = await viewBatch(client, kind, stored, { own, complete: atMaxWait });
 		// Max Wait has passed: end with what is known; every unfinished item keeps its job ID.
-		if (atMaxWait) return await resume(this, kind, stored, view.items, enteredAt);
+		if (atMaxWait) return await resume(context, kind, stored, view.items, enteredAt);
 		if (own && view.ownLagging) {
-			followLaggingJob(this, stored, secret, own.jobId);
-			return answer(this, 503, { error: `TTAPI does not show job ${own.jobId} as ended yet; it is checked again within seconds` });
+			followLaggingJob(context, stored, secret, own.jobId);
+			return answer(context, 503, { error: `TTAPI does not show job ${own.jobId} as ended yet; it is checked again within seconds` });
 		}
 		if (!view.allFinal) return { webhookResponse: RECEIVED };
 		// n8n 1.x: only the batch's last job's callback resumes; any other call that finds the batch
 		// complete leaves the resume to a knock a second later, if nobody has resumed it by then
 		// (TTAPI's finishTime has whole seconds, so the "last" job may in fact have ended first).
 		if (own && !n8nResumesOnce(stored.resumeUrl) && closingItem(stored, view.items) !== own.index) {
-			recheckSoon(this, stored, secret, CLOSING_RECHECK_DELAYS_MS);
+			recheckSoon(context, stored, secret, CLOSING_RECHECK_DELAYS_MS);
 			return { webhookResponse: RECEIVED };
 		}
-		return await resume(this, kind, stored, view.items, enteredAt);
-	});
+		return await resume(context, kind, stored, view.items, enteredAt);
+	} catch (error) {
+		// TTAPI could not be asked now (the call is answered 503): this process looks again later.
+		if (error instanceof SoraJobError || error instanceof TtApiTransportError) recheckSoon(context, stored, secret);
+		throw error;
+	}
 }
