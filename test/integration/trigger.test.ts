@@ -598,8 +598,10 @@ describe('Sora Trigger: real callbacks from the simulator', () => {
 			const failed = await submitJob('[sim:fail=prompt violation] second', hookUrl);
 			const twice = await submitJob('[sim:duplicate-callback] third', hookUrl);
 			await server.waitForCalls(4);
+			// Every job started an execution. The duplicate callback starts one as well if a concurrent
+			// call's save overwrote its key (see the replay below); the claim then ends it, with no output.
 			const started = server.startedCalls();
-			expect(started.map((call) => call.items[0].json.jobId).sort()).toEqual([ok, failed, twice].sort());
+			expect([...new Set(started.map((call) => call.items[0].json.jobId))].sort()).toEqual([ok, failed, twice].sort());
 			expect(started.find((call) => call.items[0].json.jobId === failed)?.items[0].json).toMatchObject({
 				status: 'FAILED',
 				event: 'failed',
