@@ -97,8 +97,14 @@ async function resume(
  * database closing while n8n 1.x stops) is answered 503: the execution keeps waiting, TTAPI may
  * send again, and this process looks again a little later.
  */
+/** Set once the call has its secret: how this process looks at the batch again later. */
+interface Trouble {
+	lookAgain?: () => void;
+}
+
 async function keepWaitingOnTrouble(
 	context: IWebhookFunctions,
+	trouble: Trouble,
 	work: () => Promise<IWebhookResponseData>,
 ): Promise<IWebhookResponseData> {
 	let failure: unknown;
@@ -110,6 +116,7 @@ async function keepWaitingOnTrouble(
 	if (failure instanceof NodeOperationError) throw failure;
 	const message = failure instanceof Error ? failure.message : String(failure);
 	if (failure instanceof SoraJobError || failure instanceof TtApiTransportError) {
+		trouble.lookAgain?.();
 		return answer(context, 503, { error: `Could not confirm with TTAPI now: ${message}` });
 	}
 	context.logger.warn(`Sora Generate could not handle a callback now; the execution keeps waiting: ${message}`);
@@ -126,41 +133,43 @@ export async function handleCallback(this: IWebhookFunctions, kinds: JobKinds): 
 	const stored = readStoredBatch(this);
 	const kind = stored ? kinds[stored.kind] : undefined;
 	if (!stored || !kind) return answer(this, 404, { error: 'This execution is not waiting for Sora Generate callbacks' });
-	return await keepWaitingOnTrouble(this, async () => await decide(this, kind, stored, enteredAt));
+	const trouble: Trouble = {};
+	return await keepWaitingOnTrouble(this, trouble, async () => await decide(this, kind, stored, enteredAt, trouble));
 }
 
 /** One call: refused, answered while the batch waits on, or the resume of the execution. */
-async function decide(context: IWebhookFunctions, kind: JobKind, stored: CallbackBatch, enteredAt: number): Promise<IWebhookResponseData> {
+async function decide(
+	context: IWebhookFunctions,
+	kind: JobKind,
+	stored: CallbackBatch,
+	enteredAt: number,
+	trouble: Trouble,
+): Promise<IWebhookResponseData> {
 	const secret = resumeSecret(await context.getCredentials(TTAPI_CREDENTIAL_TYPE));
 	const call = readCall(context, stored, secret);
 	if ('noWebhookResponse' in call) return call;
 	// n8n let this call in while our own resume of the execution was under way.
 	if (resumeUnderWay(stored.resumeUrl, enteredAt)) return answer(context, 409, BEING_RESUMED);
 	watchBatch(context, stored, secret, { origin: false });
+	trouble.lookAgain = () => recheckSoon(context, stored, secret);
 
-	try {
-		const client = await createTtApiClient(context);
-		const own = 'own' in call ? call.own : undefined;
-		const atMaxWait = 'probe' in call && call.probe === 'deadline' && Date.now() >= stored.deadline;
-		const view = await viewBatch(client, kind, stored, { own, complete: atMaxWait });
-		// Max Wait has passed: end with what is known; every unfinished item keeps its job ID.
-		if (atMaxWait) return await resume(context, kind, stored, view.items, enteredAt);
-		if (own && view.ownLagging) {
-			followLaggingJob(context, stored, secret, own.jobId);
-			return answer(context, 503, { error: `TTAPI does not show job ${own.jobId} as ended yet; it is checked again within seconds` });
-		}
-		if (!view.allFinal) return { webhookResponse: RECEIVED };
-		// n8n 1.x: only the batch's last job's callback resumes; any other call that finds the batch
-		// complete leaves the resume to a knock a second later, if nobody has resumed it by then
-		// (TTAPI's finishTime has whole seconds, so the "last" job may in fact have ended first).
-		if (own && !n8nResumesOnce(stored.resumeUrl) && closingItem(stored, view.items) !== own.index) {
-			recheckSoon(context, stored, secret, CLOSING_RECHECK_DELAYS_MS);
-			return { webhookResponse: RECEIVED };
-		}
-		return await resume(context, kind, stored, view.items, enteredAt);
-	} catch (error) {
-		// TTAPI could not be asked now (the call is answered 503): this process looks again later.
-		if (error instanceof SoraJobError || error instanceof TtApiTransportError) recheckSoon(context, stored, secret);
-		throw error;
+	const client = await createTtApiClient(context);
+	const own = 'own' in call ? call.own : undefined;
+	const atMaxWait = 'probe' in call && call.probe === 'deadline' && Date.now() >= stored.deadline;
+	const view = await viewBatch(client, kind, stored, { own, complete: atMaxWait });
+	// Max Wait has passed: end with what is known; every unfinished item keeps its job ID.
+	if (atMaxWait) return await resume(context, kind, stored, view.items, enteredAt);
+	if (own && view.ownLagging) {
+		followLaggingJob(context, stored, secret, own.jobId);
+		return answer(context, 503, { error: `TTAPI does not show job ${own.jobId} as ended yet; it is checked again within seconds` });
 	}
+	if (!view.allFinal) return { webhookResponse: RECEIVED };
+	// n8n 1.x: only the batch's last job's callback resumes; any other call that finds the batch
+	// complete leaves the resume to a knock a second later, if nobody has resumed it by then
+	// (TTAPI's finishTime has whole seconds, so the "last" job may in fact have ended first).
+	if (own && !n8nResumesOnce(stored.resumeUrl) && closingItem(stored, view.items) !== own.index) {
+		recheckSoon(context, stored, secret, CLOSING_RECHECK_DELAYS_MS);
+		return { webhookResponse: RECEIVED };
+	}
+	return await resume(context, kind, stored, view.items, enteredAt);
 }
