@@ -140,6 +140,18 @@ async function phase(ctx, _earlier, { only } = {}) {
 		}
 		await ctx.sleep(3000);
 		await ctx.n8n.start();
+		const startedAt1 = ctx.n8n.versionLoggedAt;
+		// n8n 2.41.1 serves resume calls before its start-up recovery, which also marks executions
+		// that are running by then as crashed (docs/RELIABILITY.md, n8n restarts). A row accepts a
+		// crashed execution only when its resume was answered before n8n logged the end of that
+		// start, and the crashed execution still holds every job; this says so, or returns ''.
+		const startUpRace = async (r, answers, execId, jobIds) => {
+			if (r.status !== 'crashed' || answers?.answeredAt === undefined || startedAt1 === undefined || answers.answeredAt >= startedAt1) return '';
+			const [stored] = await ctx.n8n.dbQuery('SELECT data FROM execution_data WHERE executionId = ?', [execId]);
+			const data = String(stored?.data ?? '');
+			if (!jobIds.length || !jobIds.every((id) => data.includes(id))) return '';
+			return `; the resume was answered ${startedAt1 - answers.answeredAt} ms before n8n finished starting (its recovery then marked it crashed); the crashed execution holds ${jobIds.map(short).join(', ')}`;
+		};
 		const down1 = `n8n stopped in ${stop1.toFixed(0)} s, down ${((Date.now() - stopT) / 1000).toFixed(0)} s`;
 		ctx.log(`restart 1: ${down1}`);
 
@@ -170,15 +182,7 @@ async function phase(ctx, _earlier, { only } = {}) {
 			const answers = await downDeliveries.r2;
 			const r = await ctx.finish(started.r2.execId, 'cb', { t0: started.r2.t, timeoutMs: 90_000 });
 			const good = r.status === 'success' && isGoodResult(ctx, r.items[0], job) && r.reports.length === 1;
-			// n8n 2.41.1 serves resume calls before its start-up recovery, which also marks executions
-			// that are running by then as crashed (docs/RELIABILITY.md, n8n restarts): accepted only
-			// when the resume was answered before n8n logged the end of its start, and the crashed
-			// execution still holds the job.
-			let race = '';
-			if (r.status === 'crashed' && answers.answeredAt !== undefined && ctx.n8n.versionLoggedAt !== undefined && answers.answeredAt < ctx.n8n.versionLoggedAt) {
-				const [row2] = await ctx.n8n.dbQuery('SELECT data FROM execution_data WHERE executionId = ?', [started.r2.execId]);
-				if (String(row2?.data ?? '').includes(job.jobId)) race = `; the resume was answered ${ctx.n8n.versionLoggedAt - answers.answeredAt} ms before n8n finished starting (its recovery then marked it crashed); the crashed execution holds job ${short(job.jobId)}`;
-			}
+			const race = await startUpRace(r, answers, started.r2.execId, [job.jobId]);
 			add(row, good || !!race, `callback answers ${shown(answers)}; execution ${r.status} after ${r.seconds.toFixed(0)} s: ${describe(r.items[0], ctx)}${race}`);
 		}
 		{
@@ -388,16 +392,18 @@ async function phase(ctx, _earlier, { only } = {}) {
 			// n8n 2.x waits for running executions when it stops; n8n 1.x cancels them.
 			const graceful = ctx.line !== '1';
 			const expected = graceful
-				? "n8n's graceful shutdown lets execute() submit the rest and pause with every job ID; the last callback (resent after the restart) resumes it: 3 SUCCESS, one job each"
+				? "n8n's graceful shutdown lets execute() submit the rest and pause with every job ID; the last callback (resent after the restart) resumes it: 3 SUCCESS, one job each (or, resumed before n8n finished starting, crashed by n8n's own recovery and holding every job)"
 				: "n8n 1.x cancels the execution; every job TTAPI accepted is in n8n's log with its execution and item (for Get Video); nothing is sent twice, or after the restart";
 			const row = result('n8n stops (SIGTERM) while execute() still submits a batch larger than Max Jobs in Flight (3 items, 1 in flight)', 'callback', expected, 5);
 			const r = await ctx.finish(started.r4b.execId, 'cbOne', { t0: started.r4b.t, timeoutMs: 120_000 });
 			const jobs = prompts.r4b.map((prompt) => ctx.jobsFor(prompt)[0]);
 			const counts = prompts.r4b.map((prompt) => ctx.submissionsFor(prompt));
 			if (graceful) {
-				const answers = downDeliveries.r4b ? shown(await downDeliveries.r4b) : '-';
+				const delivery = downDeliveries.r4b ? await downDeliveries.r4b : undefined;
+				const answers = delivery ? shown(delivery) : '-';
 				const good = r.items.length === 3 && r.items.every((item, i) => isGoodResult(ctx, item, jobs[i]));
-				add(row, r.status === 'success' && good && counts.every((n) => n === 1), `${down1}; last callback answers ${answers}; execution ${r.status} after ${r.seconds.toFixed(0)} s; jobs per item ${counts.join('/')}; items: ${r.items.map((item) => describe(item, ctx)).join(' · ')}`);
+				const race = counts.every((n) => n === 1) ? await startUpRace(r, delivery, started.r4b.execId, jobs.filter(Boolean).map((job) => job.jobId)) : '';
+				add(row, (r.status === 'success' && good && counts.every((n) => n === 1)) || !!race, `${down1}; last callback answers ${answers}; execution ${r.status} after ${r.seconds.toFixed(0)} s; jobs per item ${counts.join('/')}; items: ${r.items.map((item) => describe(item, ctx)).join(' · ')}${race}`);
 			} else {
 				const logs = ctx.n8n.allLogs();
 				const created = jobs.filter(Boolean);
