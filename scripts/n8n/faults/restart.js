@@ -61,6 +61,12 @@ async function deliver(ctx, jobId, url, { tries = 30 } = {}) {
 	return statuses;
 }
 
+/** An execution's stored data, as text ('' when n8n has none). */
+async function storedData(ctx, executionId) {
+	const [row] = await ctx.n8n.dbQuery('SELECT data FROM execution_data WHERE executionId = ?', [executionId]);
+	return String(row?.data ?? '');
+}
+
 const shown = (statuses) => statuses.map((x) => x ?? '-').join(',');
 const shownWithBody = (statuses) => `${shown(statuses)} ${statuses.last ?? ''}`.trim();
 const callbacksOf = (ctx, jobId) => JSON.stringify(ctx.sim.getJob(jobId).callbacks.map((c) => c.status ?? '-'));
@@ -147,8 +153,7 @@ async function phase(ctx, _earlier, { only } = {}) {
 		// start, and the crashed execution still holds every job; this says so, or returns ''.
 		const startUpRace = async (r, answers, execId, jobIds) => {
 			if (r.status !== 'crashed' || answers?.answeredAt === undefined || startedAt1 === undefined || answers.answeredAt >= startedAt1) return '';
-			const [stored] = await ctx.n8n.dbQuery('SELECT data FROM execution_data WHERE executionId = ?', [execId]);
-			const data = String(stored?.data ?? '');
+			const data = await storedData(ctx, execId);
 			if (!jobIds.length || !jobIds.every((id) => data.includes(id))) return '';
 			return `; the resume was answered ${startedAt1 - answers.answeredAt} ms before n8n finished starting (its recovery then marked it crashed); the crashed execution holds ${jobIds.map(short).join(', ')}`;
 		};
@@ -319,8 +324,7 @@ async function phase(ctx, _earlier, { only } = {}) {
 			const crashedRows = [];
 			const ids = await ctx.n8n.dbQuery("SELECT id FROM execution_entity WHERE workflowId = ? AND status = 'crashed'", [ctx.workflows.trigger.id]);
 			for (const { id } of ids) {
-				const [row] = await ctx.n8n.dbQuery('SELECT data FROM execution_data WHERE executionId = ?', [id]);
-				crashedRows.push({ id, data: String(row?.data ?? '') });
+				crashedRows.push({ id, data: await storedData(ctx, id) });
 			}
 			const crashedHolding = (jobId) => crashedRows.filter((row) => row.data.includes(jobId));
 			const crashed = [];

@@ -91,17 +91,17 @@ async function resume(
 	return { noWebhookResponse: true, workflowData: [output] };
 }
 
+/** Set once the call has its secret: how this process looks at the batch again later. */
+interface Trouble {
+	lookAgain?: () => void;
+}
+
 /**
  * Anything thrown from webhook() ends the waiting execution with an error. So only a resume's own
  * end (a FAILED job failing the node) is thrown; any other failure (TTAPI unreachable, or n8n's
  * database closing while n8n 1.x stops) is answered 503: the execution keeps waiting, TTAPI may
  * send again, and this process looks again a little later.
  */
-/** Set once the call has its secret: how this process looks at the batch again later. */
-interface Trouble {
-	lookAgain?: () => void;
-}
-
 async function keepWaitingOnTrouble(
 	context: IWebhookFunctions,
 	trouble: Trouble,
