@@ -2,8 +2,8 @@
 'use strict';
 
 /**
- * The limits the benchmark compares each mode with (scripts/bench/lib/limits.js). The README's
- * "vs its limit" column rests on them, so a wrong schedule would flatter or punish a mode.
+ * The limits the benchmark compares each mode with (scripts/bench/lib/limits.js). The "vs its
+ * limit" column of docs/PERFORMANCE.md rests on them, so a wrong schedule would flatter or punish a mode.
  */
 
 const { listSchedule, gridSchedule, batchTimes, batchLimits, limitFor, DONT_WAIT } = require('../scripts/bench/lib/limits');
