@@ -73,6 +73,11 @@ class CallbackSender {
       }
       const payload = Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
       const mod = target.protocol === 'https:' ? https : http;
+      const route = this.deps.getConfig().callbackRoutes[target.hostname];
+      if (route) {
+        const [host, port] = route.split(':');
+        target = { ...target, hostname: host, port: Number(port) };
+      }
       /** @type {import('node:http').ClientRequest} */
       let req;
       let settled = false;
