@@ -1,4 +1,4 @@
-import type { IDataObject, INodeExecutionData, IWebhookResponseData } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import { runLater } from './backoff';
 
@@ -32,4 +32,10 @@ export function answerWithin(response: ResponseLike, body: IDataObject, withinMs
 			return { webhookResponse: body, workflowData };
 		},
 	};
+}
+
+/** Answers a webhook call with `status` and `body` itself (n8n then sends nothing more). */
+export function answerWith(context: IWebhookFunctions, status: number, body: IDataObject): IWebhookResponseData {
+	context.getResponseObject().status(status).json(body);
+	return { noWebhookResponse: true };
 }

@@ -59,7 +59,7 @@ const createCharacterFields: INodeProperties[] = [
 		type: 'options',
 		options: [
 			{ name: 'Auto', value: WAIT_MODES.auto, description: 'Wait for Callback if TTAPI can reach this n8n, else Poll Until Done' },
-			{ name: 'Wait for Callback', value: WAIT_MODES.callback, description: 'Pause the execution until TTAPI calls back (needs a public n8n URL)' },
+			{ name: 'Wait for Callback', value: WAIT_MODES.callback, description: 'Pause until TTAPI calls back (n8n 2.x with a public URL; 1.x polls)' },
 			{ name: 'Poll Until Done', value: WAIT_MODES.poll, description: 'Keep the execution running and ask TTAPI every poll interval' },
 			{ name: "Don't Wait (Return Job ID)", value: WAIT_MODES.none, description: 'Output the job ID at once; look the character up later with Get' },
 		],
@@ -141,7 +141,7 @@ const createCharacterFields: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: 1 },
 				default: 10,
-				description: 'While waiting for callbacks, also ask TTAPI this often about jobs whose callback has not come',
+				description: "While waiting for callbacks, also look this often at jobs whose callback has not come (through the execution's resume URL)",
 				displayOptions: { show: { '/waitMode': [WAIT_MODES.callback, WAIT_MODES.auto] } },
 			},
 		],

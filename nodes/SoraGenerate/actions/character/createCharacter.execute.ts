@@ -1,9 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { chooseWaitMode } from '../batch/chooseWaitMode';
 import { runJobBatch } from '../batch/runJobBatch';
 import { WAIT_MODES } from '../generateVideo/generateVideo.description';
-import { effectiveSettings } from '../generateVideo/generateVideo.execute';
 import { InputError } from '../generateVideo/generationRequest';
 import { readWaitSettings } from '../generateVideo/waitSettings';
 import { characterJob } from './characterJob';
@@ -30,7 +30,7 @@ function readRequests(context: IExecuteFunctions, count: number, takesCallbackUr
  * modes as Generate Video (Max Jobs in Flight, the money rule, polling, pausing for callbacks).
  */
 export async function executeCreateCharacter(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const settings = effectiveSettings(this, readWaitSettings(this, { downloads: false }));
+	const settings = await chooseWaitMode(this, readWaitSettings(this, { downloads: false }));
 	// The modes that wait own the hookUrl; in Don't Wait the user may give one.
 	const requests = readRequests(this, this.getInputData().length, settings.waitMode === WAIT_MODES.none);
 	return await runJobBatch(this, characterJob, requests, settings, {});

@@ -52,7 +52,7 @@ export const generateVideoDescription: INodeProperties[] = [
 			{
 				name: 'Wait for Callback',
 				value: WAIT_MODES.callback,
-				description: 'Pause the execution until TTAPI calls back (needs a public n8n URL)',
+				description: 'Pause until TTAPI calls back (n8n 2.x with a public URL; 1.x polls)',
 			},
 			{
 				name: 'Poll Until Done',
@@ -70,7 +70,7 @@ export const generateVideoDescription: INodeProperties[] = [
 	},
 	{
 		displayName:
-			"Auto waits for TTAPI's callback when n8n's webhook URL is public (WEBHOOK_URL or N8N_WEBHOOK_URL), as Wait for Callback does, and polls otherwise (localhost, a private network), as Poll Until Done does. The output's waitMode field says which ran.",
+			"Auto waits for TTAPI's callback, as Wait for Callback does, on n8n 2.x when n8n's webhook URL is public (WEBHOOK_URL or N8N_WEBHOOK_URL) and n8n can call it itself; otherwise it polls, as Poll Until Done does (localhost, a private network, n8n 1.x). The output's waitMode field says which ran; n8n's log says why it polled.",
 		name: 'autoNotice',
 		type: 'notice',
 		default: '',
@@ -78,7 +78,7 @@ export const generateVideoDescription: INodeProperties[] = [
 	},
 	{
 		displayName:
-			"The execution pauses while Sora renders (nothing runs) and resumes once TTAPI has called back for every job. A batch larger than Max Jobs in Flight first keeps running, polling every Poll Interval, until its last item is submitted. TTAPI must be able to reach n8n's webhook URL (WEBHOOK_URL or N8N_WEBHOOK_URL). At Max Wait every item comes out, with its job ID.",
+			"The execution pauses while Sora renders (nothing runs) and resumes once TTAPI has called back for every job. A batch larger than Max Jobs in Flight first keeps running, polling every Poll Interval, until its last item is submitted. TTAPI must be able to reach n8n's webhook URL (WEBHOOK_URL or N8N_WEBHOOK_URL). At Max Wait every item comes out, with its job ID. On n8n 1.x, which could resume a paused execution twice, it polls instead (waitMode: poll).",
 		name: 'callbackNotice',
 		type: 'notice',
 		default: '',
@@ -316,7 +316,7 @@ export const generateVideoDescription: INodeProperties[] = [
 				typeOptions: { minValue: 1 },
 				default: 10,
 				description:
-					'While waiting for callbacks, the node also asks TTAPI this often about jobs whose callback has not come, so a lost callback never stalls the batch. n8n looks at waiting executions once a minute.',
+					"While waiting for callbacks, the node also looks this often at jobs whose callback has not come (through the execution's resume URL, so n8n must be able to call its own webhook URL), so a lost callback never stalls the batch",
 				displayOptions: { show: { '/waitMode': [WAIT_MODES.callback, WAIT_MODES.auto] } },
 			},
 		],

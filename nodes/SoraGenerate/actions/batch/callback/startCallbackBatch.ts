@@ -2,81 +2,57 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { NodeOperationError } from 'n8n-workflow';
 
 import { JOB_STATUS, TTAPI_CREDENTIAL_TYPE } from '../../../../shared/constants';
+import { failureOf } from '../../../../shared/jobError';
 import type { TtApiClient } from '../../../../shared/transport';
+import type { WaitSettings } from '../../generateVideo/waitSettings';
 import type { JobKind } from '../jobKind';
 import type { LaneOutcome } from '../runBatch';
 import { runBatch } from '../runBatch';
 import { waitForJob } from '../waitForJob';
-import type { BatchItem, CallbackBatch } from './callbackBatch';
-import { failureOf, storeBatchInInput } from './callbackBatch';
 import { itemHookUrl, resumeSecret } from './callbackUrls';
 import { finishBatch } from './finishBatch';
-import { watchBatch } from './watchBatch';
+import { lookAgain, N8N_LIMIT_GRACE_MS } from './lookAgain';
+import type { BatchItem, CallbackBatch, ItemFailure } from './storedBatch';
+import { storeBatchInInput } from './storedBatch';
 
-/** n8n's own end of the wait comes this long after Max Wait: the fallback when nobody ends it. */
-const N8N_LIMIT_GRACE_MS = 2 * 60_000;
-
-export interface CallbackSettings {
-	maxWaitMs: number;
-	recheckMs: number;
-	confirmWithFetch: boolean;
-	maxJobsInFlight: number;
-	/** While items wait for a place among Max Jobs in Flight, the jobs in flight are polled this often. */
-	pollIntervalMs: number;
-	itemOptions: IDataObject;
-}
-
-export interface CallbackStart {
-	kind: JobKind;
-	client: TtApiClient;
-	requests: Array<IDataObject | Error>;
-	settings: CallbackSettings;
-	continueOnFail: boolean;
-}
+export type CallbackSettings = Pick<WaitSettings, 'maxWaitMs' | 'recheckMs' | 'confirmWithFetch' | 'maxJobsInFlight' | 'pollIntervalMs'> & { itemOptions: IDataObject };
 
 type Followed = Extract<BatchItem, { phase: 'running' | 'done' }>;
 
 function storedItem(outcome: LaneOutcome<Followed>, request: IDataObject | Error, echo: IDataObject, stoppedAt?: number): BatchItem {
-	if (request instanceof Error) return { phase: 'failed', echo, failure: { message: request.message, description: 'Nothing was sent to TTAPI.' } };
-	if (outcome && 'value' in outcome) return outcome.value;
-	if (outcome) return { phase: 'failed', echo, failure: failureOf(outcome.error) };
-	if (stoppedAt !== undefined) {
-		return { phase: 'failed', echo, failure: { message: `Not submitted: the node stopped after item ${stoppedAt} failed`, status: 'NOT_SUBMITTED' } };
-	}
-	return {
-		phase: 'failed',
-		echo,
-		failure: {
-			message: 'Not submitted: Max Wait passed while this item waited for a free place among Max Jobs in Flight. Nothing was charged for it.',
-			status: 'NOT_SUBMITTED',
-			description: 'Raise Max Wait or Max Jobs in Flight, or run the item again.',
-		},
-	};
+	const failed = (failure: ItemFailure): BatchItem => ({ phase: 'failed', echo, failure });
+	if (request instanceof Error) return failed({ message: request.message, description: 'Nothing was sent to TTAPI.' });
+	if (outcome) return 'value' in outcome ? outcome.value : failed(failureOf(outcome.error));
+	if (stoppedAt !== undefined) return failed({ message: `Not submitted: the node stopped after item ${stoppedAt} failed`, status: 'NOT_SUBMITTED' });
+	return failed({
+		message: 'Not submitted: Max Wait passed while this item waited for a free place among Max Jobs in Flight. Nothing was charged for it.',
+		status: 'NOT_SUBMITTED',
+		description: 'Raise Max Wait or Max Jobs in Flight, or run the item again.',
+	});
 }
 
 /**
- * Wait for Callback, first (and only) run of execute(): submits every item, Max Jobs in Flight at a
- * time, polling the jobs in flight until a place frees (callbacks cannot reach a running
- * execution: n8n answers them 409). Once every item is at TTAPI or has ended, the execution
- * pauses with all job IDs stored in it, so whichever n8n process gets a callback can finish it;
- * if everything has ended already, the node outputs at once.
+ * Wait for Callback's one run of execute(): submits every item, Max Jobs in Flight at a time,
+ * polling the jobs in flight while items wait for a place (a running execution cannot take
+ * callbacks: n8n answers them 409). Then it pauses with every job ID stored in the execution, so
+ * whichever n8n process gets a callback can finish it; if every job has ended, it outputs at once.
  */
-export async function startCallbackBatch(context: IExecuteFunctions, start: CallbackStart): Promise<INodeExecutionData[][]> {
-	const { kind, client, requests, settings, continueOnFail } = start;
+export async function startCallbackBatch(
+	context: IExecuteFunctions,
+	kind: JobKind,
+	client: TtApiClient,
+	requests: Array<IDataObject | Error>,
+	settings: CallbackSettings,
+	continueOnFail: boolean,
+): Promise<INodeExecutionData[][]> {
 	const secret = resumeSecret(await context.getCredentials(TTAPI_CREDENTIAL_TYPE));
-	const address = {
-		executionId: String(context.getExecutionId()),
-		resumeUrl: String(context.evaluateExpression('{{ $execution.resumeUrl }}', 0)),
-	};
+	const address = { executionId: String(context.getExecutionId()), resumeUrl: String(context.evaluateExpression('{{ $execution.resumeUrl }}', 0)) };
 	const deadline = Date.now() + settings.maxWaitMs;
 	const signal = context.getExecutionCancelSignal?.();
 	const run = { context, client, kind, pollIntervalMs: settings.pollIntervalMs, signal };
-	// Let go of the jobs in flight once no item waits for a place: callbacks take over from here.
+	// Once no item waits for a place, the jobs in flight are let go: callbacks take over.
 	const release = new AbortController();
-
-	const withHook = requests.map((request, index) =>
-		request instanceof Error ? request : { ...request, hookUrl: itemHookUrl(address, secret, index) },
-	);
+	const withHook = requests.map((request, index) => (request instanceof Error ? request : { ...request, hookUrl: itemHookUrl(address, secret, index) }));
 	const { outcomes, stoppedAt } = await runBatch<Followed>(run, withHook, {
 		maxJobsInFlight: settings.maxJobsInFlight,
 		continueOnFail,
@@ -84,38 +60,27 @@ export async function startCallbackBatch(context: IExecuteFunctions, start: Call
 		startBefore: deadline,
 		onSubmissionsOver: () => release.abort(),
 		follow: async (index, jobId, { body, stop }) => {
-			const echo = kind.echo(body);
 			const progress = await waitForJob(run, jobId, index, { deadline, release: release.signal, keepWaitingOnFetchFailure: true });
-			if ('lastStatus' in progress) return { phase: 'running', jobId, lastStatus: progress.lastStatus, echo };
+			if ('lastStatus' in progress) return { phase: 'running', jobId, lastStatus: progress.lastStatus, echo: kind.echo(body) };
 			// Without Continue On Fail a FAILED job fails the node: spend nothing on items not yet sent.
 			if (progress.result.status === JOB_STATUS.failed && !continueOnFail) stop();
-			return { phase: 'done', jobId, result: progress.result, echo };
+			return { phase: 'done', jobId, result: progress.result, echo: kind.echo(body) };
 		},
 	});
 	if (signal?.aborted) throw new NodeOperationError(context.getNode(), 'The execution was cancelled');
 
-	const batch: CallbackBatch = {
-		version: 2,
-		kind: kind.name,
-		lookUp: kind.lookUp,
-		...address,
-		deadline,
-		recheckMs: settings.recheckMs,
-		confirmWithFetch: settings.confirmWithFetch,
-		continueOnFail,
-		itemOptions: settings.itemOptions,
-		items: outcomes.map((outcome, index) => {
-			const request = requests[index];
-			return storedItem(outcome, request, kind.echo(request instanceof Error ? {} : request), stoppedAt);
-		}),
-	};
-	if (batch.items.every((item) => item.phase !== 'running') || Date.now() >= deadline) {
-		return [await finishBatch(context, kind, batch)];
-	}
+	const items = outcomes.map((outcome, index) => {
+		const request = requests[index];
+		return storedItem(outcome, request, kind.echo(request instanceof Error ? {} : request), stoppedAt);
+	});
+	const { recheckMs, confirmWithFetch, itemOptions } = settings;
+	const batch: CallbackBatch = { version: 2, kind: kind.name, lookUp: kind.lookUp, ...address, deadline, recheckMs, confirmWithFetch, continueOnFail, itemOptions, items };
+	if (items.every((item) => item.phase !== 'running') || Date.now() >= deadline) return [await finishBatch(context, kind, batch)];
 	const stored = storeBatchInInput(context.getInputData(), batch);
-	// Our watch ends the batch at Max Wait. n8n's own limit, a little later, is the fallback: it
-	// outputs the stored items (every job ID and last known status) without running the node.
+	// A look at Max Wait ends the wait; n8n's own end, a little later, is the fallback: it outputs
+	// the stored items (every job ID and last known status) without running the node.
 	await context.putExecutionToWait(new Date(deadline + N8N_LIMIT_GRACE_MS));
-	watchBatch(context, batch, secret, { origin: true });
+	// A job may have ended, and its callback been refused (409), before n8n saved the wait.
+	lookAgain(context, batch, secret, { soon: true });
 	return [stored];
 }
