@@ -39,3 +39,20 @@ export function answerWith(context: IWebhookFunctions, status: number, body: IDa
 	context.getResponseObject().status(status).json(body);
 	return { noWebhookResponse: true };
 }
+
+/**
+ * Makes the items an execution starts (or resumes) with, and lets n8n answer `body` once it has
+ * done so (past the budget we answer ourselves). If making them throws, the call is answered all
+ * the same: the error is the node's, not the caller's.
+ */
+export async function startWithin(response: ResponseLike, body: IDataObject, make: () => Promise<INodeExecutionData[][]>): Promise<IWebhookResponseData> {
+	const reply = answerWithin(response, body);
+	let workflowData: INodeExecutionData[][] | undefined;
+	try {
+		workflowData = await make();
+	} finally {
+		reply.cancel();
+		if (!workflowData) reply.answerNow();
+	}
+	return reply.start(workflowData);
+}

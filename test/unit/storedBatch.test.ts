@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INode, INodeExecutionData } from 'n8n-workflow';
 
-import { finishBatch } from '../../nodes/SoraGenerate/actions/batch/callback/finishBatch';
+import { finishBatch } from '../../nodes/SoraGenerate/actions/batch/callback/callbackBatch';
 import type { BatchItem, CallbackBatch } from '../../nodes/SoraGenerate/actions/batch/callback/storedBatch';
 import { BATCH_KEY, isCallbackBatch, storeBatchInInput } from '../../nodes/SoraGenerate/actions/batch/callback/storedBatch';
 import { generationJob } from '../../nodes/SoraGenerate/actions/generateVideo/generationJob';

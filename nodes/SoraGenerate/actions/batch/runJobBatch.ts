@@ -6,7 +6,7 @@ import { WAIT_MODES } from '../generateVideo/generateVideo.description';
 import { InputError } from '../generateVideo/generationRequest';
 import type { WaitSettings } from '../generateVideo/waitSettings';
 import { resolveJobsInFlight } from './accountLimit';
-import { startCallbackBatch } from './callback/startCallbackBatch';
+import { startCallbackBatch } from './callback/callbackBatch';
 import type { JobKind } from './jobKind';
 import { runPolledBatch } from './runPolledBatch';
 

@@ -4,7 +4,6 @@ import { appendQuery, CALLBACK_TOKEN_PARAM, callbackToken, tokenMatches } from '
 import type { CallbackBatch } from './storedBatch';
 
 type BatchAddress = Pick<CallbackBatch, 'executionId' | 'resumeUrl'>;
-
 export const ITEM_PARAM = 'ttapiItem';
 export const LOOK_PARAM = 'ttapiLook';
 
@@ -14,7 +13,6 @@ export const resumeSecret = (credentials: ICredentialDataDecryptedObject) =>
 
 const itemScope = (batch: BatchAddress, index: number) => `resume:${batch.executionId}:${index}`;
 const lookScope = (batch: BatchAddress) => `look:${batch.executionId}`;
-
 /** TTAPI's hookUrl for one item: n8n's resume URL (its signature kept intact), the item and our token. */
 export const itemHookUrl = (batch: BatchAddress, secret: string, index: number) =>
 	appendQuery(batch.resumeUrl, { [ITEM_PARAM]: String(index), [CALLBACK_TOKEN_PARAM]: callbackToken(secret, itemScope(batch, index)) });

@@ -19,19 +19,12 @@ export type Verdict =
 	| { answer: 400 | 401 | 403; error: string }
 	/** Could not conclude now: TTAPI may send again, and the look-again loop looks again. */
 	| { answer: 503; error: string }
-	/** Some job still runs: keep waiting. */
+	/** Some job still runs. */
 	| { answer: 200 }
-	/** Every job is final, or Max Wait has passed: end the wait with these items. */
+	/** Every job is final, or Max Wait has passed. */
 	| { resume: BatchItem[] };
 
-export interface Situation {
-	batch: CallbackBatch;
-	call: Call;
-	secret: string;
-	/** By item index. */
-	records: JobRecord[];
-	now: number;
-}
+export type Situation = { batch: CallbackBatch; call: Call; secret: string; /** by item index */ records: JobRecord[]; now: number };
 
 /** Who may call: our loop with its token, or TTAPI with an item's token, a job record and that item's job. */
 export function refusalOf(batch: CallbackBatch, call: Call, secret: string): Extract<Verdict, { answer: 400 | 401 | 403 }> | undefined {
@@ -54,27 +47,20 @@ function withRecord(item: BatchItem, record: JobRecord, lookUp?: string): BatchI
 }
 
 const claimsFinal = (body: unknown) => FINAL_STATUSES.includes(String((body as IDataObject).status).toUpperCase());
+const unreadable = (record: JobRecord) => (record && 'unreadable' in record ? `Could not confirm with TTAPI now: ${record.unreadable}` : undefined);
 
-/**
- * webhook()'s whole decision, without I/O: from the stored batch, TTAPI's records of the jobs
- * not final in it, the call and the clock.
- */
+/** webhook()'s whole decision, without I/O: from the stored batch, TTAPI's records of the jobs not final in it, the call and the clock. */
 export function decide({ batch, call, secret, records, now }: Situation): Verdict {
 	const refusal = refusalOf(batch, call, secret);
 	if (refusal) return refusal;
 	const items = batch.items.map((item, index) => withRecord(item, records[index], batch.lookUp));
 	if (now >= batch.deadline) return { resume: items };
-	if (!call.look) {
-		const own = Number(call.index);
-		const record = records[own];
-		if (record && 'unreadable' in record) return { answer: 503, error: `Could not confirm with TTAPI now: ${record.unreadable}` };
-		if (claimsFinal(call.body) && !isFinal(items[own])) {
-			return { answer: 503, error: `TTAPI does not show job ${jobIdOf(items[own])} as ended yet; send the callback again later` };
-		}
+	const own = call.look ? undefined : Number(call.index);
+	if (own !== undefined && claimsFinal((call as { body: unknown }).body) && !isFinal(items[own])) {
+		return { answer: 503, error: unreadable(records[own]) ?? `TTAPI does not show job ${jobIdOf(items[own])} as ended yet; send the callback again later` };
 	}
-	const knownRunning = items.some((item, index) => !isFinal(item) && records[index] && !('unreadable' in records[index]));
-	if (knownRunning) return { answer: 200 };
-	const unreadable = records.find((record) => record && 'unreadable' in record);
-	if (unreadable && 'unreadable' in unreadable) return { answer: 503, error: `Could not confirm with TTAPI now: ${unreadable.unreadable}` };
+	if (items.some((item, index) => !isFinal(item) && records[index] && !unreadable(records[index]))) return { answer: 200 };
+	const trouble = records.map(unreadable).find(Boolean);
+	if (trouble) return { answer: 503, error: trouble };
 	return items.every(isFinal) ? { resume: items } : { answer: 200 };
 }

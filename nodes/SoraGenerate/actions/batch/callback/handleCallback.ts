@@ -1,28 +1,22 @@
-import type { IDataObject, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { CALLBACK_TOKEN_PARAM } from '../../../../shared/callbackAuth';
 import { RUNNING_STATUSES, TTAPI_CREDENTIAL_TYPE } from '../../../../shared/constants';
 import { fetchJob } from '../../../../shared/soraApi';
 import { createTtApiClient } from '../../../../shared/transport';
-import { answerWith, answerWithin } from '../../../../shared/webhookAnswer';
+import { answerWith, startWithin } from '../../../../shared/webhookAnswer';
 import type { JobKind, JobKinds } from '../jobKind';
 import { ITEM_PARAM, LOOK_PARAM, resumeSecret } from './callbackUrls';
 import type { Call, JobRecord } from './decide';
 import { decide, refusalOf } from './decide';
-import { finishBatch } from './finishBatch';
+import { finishBatch } from './callbackBatch';
 import { lookAgain } from './lookAgain';
-import type { BatchItem, CallbackBatch } from './storedBatch';
+import type { CallbackBatch } from './storedBatch';
 import { readStoredBatch } from './storedBatch';
 
 /** Inside webhook() TTAPI waits for the answer: a few quick tries, not Poll mode's long backoff. */
 const FETCH_IN_CALLBACK = { maxAttempts: 3, backoffBaseMs: 500 };
-
-function readCall(context: IWebhookFunctions): Call {
-	const query = context.getQueryData() as IDataObject;
-	const token = query[CALLBACK_TOKEN_PARAM];
-	return query[LOOK_PARAM] !== undefined ? { look: true, token } : { index: query[ITEM_PARAM], token, body: context.getBodyData() };
-}
 
 /**
  * TTAPI's records of the jobs not final in the stored batch: the callback's own job first (its
@@ -31,38 +25,22 @@ function readCall(context: IWebhookFunctions): Call {
  */
 async function readRecords(context: IWebhookFunctions, kind: JobKind, batch: CallbackBatch, call: Call): Promise<JobRecord[]> {
 	const client = await createTtApiClient(context);
-	const complete = Date.now() >= batch.deadline;
 	const own = call.look ? -1 : Number(call.index);
 	const order = [...batch.items.keys()].reverse().sort((a, b) => Number(b === own) - Number(a === own));
 	const records: JobRecord[] = [];
 	for (const index of order) {
 		const item = batch.items[index];
 		if (item.phase !== 'running') continue;
-		const body = !call.look && index === own && !batch.confirmWithFetch ? (call.body as IDataObject) : undefined;
-		let record: JobRecord;
+		const body = index === own && !batch.confirmWithFetch ? ((call as { body: IDataObject }).body) : undefined;
 		try {
-			record = { result: kind.normalise(body ?? (await fetchJob(client, item.jobId, { ...FETCH_IN_CALLBACK, lookUp: kind.lookUp })), item.jobId) };
+			records[index] = { result: kind.normalise(body ?? (await fetchJob(client, item.jobId, { ...FETCH_IN_CALLBACK, lookUp: kind.lookUp })), item.jobId) };
 		} catch (error) {
-			record = { unreadable: (error as Error).message };
+			records[index] = { unreadable: (error as Error).message };
 		}
-		records[index] = record;
-		if (!complete && 'result' in record && RUNNING_STATUSES.includes(record.result.status)) break;
+		const record = records[index];
+		if (Date.now() < batch.deadline && record && 'result' in record && RUNNING_STATUSES.includes(record.result.status)) break;
 	}
 	return records;
-}
-
-/** Ends the wait: n8n answers TTAPI once it has resumed the execution (or we do, past the budget). */
-async function resume(context: IWebhookFunctions, kind: JobKind, batch: CallbackBatch, items: BatchItem[]): Promise<IWebhookResponseData> {
-	const reply = answerWithin(context.getResponseObject(), { received: true, resumed: true });
-	let output: INodeExecutionData[] | undefined;
-	try {
-		output = await finishBatch(context, kind, batch, items);
-	} finally {
-		reply.cancel();
-		// A FAILED job fails the node (no Continue On Fail): the callback itself was handled.
-		if (!output) reply.answerNow();
-	}
-	return reply.start([output]);
 }
 
 /**
@@ -74,16 +52,18 @@ export async function handleCallback(this: IWebhookFunctions, kinds: JobKinds): 
 	const batch = readStoredBatch(this);
 	const kind = batch && kinds[batch.kind];
 	if (!batch || !kind) return answerWith(this, 404, { error: 'This execution is not waiting for Sora Generate callbacks' });
+	const query = this.getQueryData() as IDataObject;
+	const token = query[CALLBACK_TOKEN_PARAM];
+	const call: Call = query[LOOK_PARAM] !== undefined ? { look: true, token } : { index: query[ITEM_PARAM], token, body: this.getBodyData() };
 	let failure: unknown;
 	let secret: string | undefined;
 	try {
 		secret = resumeSecret(await this.getCredentials(TTAPI_CREDENTIAL_TYPE));
-		const call = readCall(this);
 		const refusal = refusalOf(batch, call, secret);
 		if (refusal) return answerWith(this, refusal.answer, { error: refusal.error });
-		const records = await readRecords(this, kind, batch, call);
-		const verdict = decide({ batch, call, secret, records, now: Date.now() });
-		if ('resume' in verdict) return await resume(this, kind, batch, verdict.resume);
+		const verdict = decide({ batch, call, secret, records: await readRecords(this, kind, batch, call), now: Date.now() });
+		// A FAILED job without Continue On Fail makes finishBatch throw: the node fails at the resume.
+		if ('resume' in verdict) return await startWithin(this.getResponseObject(), { received: true, resumed: true }, async () => [await finishBatch(this, kind, batch, verdict.resume)]);
 		lookAgain(this, batch, secret, { soon: verdict.answer === 503 });
 		return answerWith(this, verdict.answer, verdict.answer === 200 ? { received: true } : { error: verdict.error });
 	} catch (error) {

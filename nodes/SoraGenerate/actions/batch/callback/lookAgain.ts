@@ -11,53 +11,30 @@ const LOOK_AGAIN_MS = [1000, 2000, 4000, 8000, 15_000, 30_000, 60_000];
 export const N8N_LIMIT_GRACE_MS = 2 * 60_000;
 
 /** One loop per waiting execution in this process. It only paces calls: webhook() decides what each finds. */
-const loops = new Map<string, { restart(): void; stop(): void }>();
+const loops = new Map<string, AbortController>();
 
 /** Tests: stops every loop, as a process that goes away does. */
-export const stopLookingAgain = () => [...loops.values()].forEach((loop) => loop.stop());
-
-async function rest(ms: number, wake: AbortSignal): Promise<boolean> {
-	try {
-		await pause(ms, wake);
-		return true;
-	} catch {
-		return false;
-	}
-}
+export const stopLookingAgain = () => loops.forEach((loop) => loop.abort());
 
 /**
  * Makes sure this process looks at the batch again by calling the execution's resume URL (webhook()
- * then runs on whichever process n8n routes it to): from the start of LOOK_AGAIN_MS when `soon`,
- * else at the next Safety Check. Best effort; it ends when the wait is over or n8n's own end of it
- * has passed, and says once when it cannot reach the URL.
+ * then runs on whichever process n8n routes it to): from the start of LOOK_AGAIN_MS when `soon`
+ * (replacing a loop that waits for its next Safety Check), else at the next Safety Check. Best
+ * effort: it ends when the wait is over or n8n's own end of it has passed, and says once when it
+ * cannot reach the URL.
  */
 export function lookAgain(context: IExecuteFunctions | IWebhookFunctions, batch: CallbackBatch, secret: string, { soon }: { soon: boolean }): void {
 	const running = loops.get(batch.executionId);
-	if (running) return soon ? running.restart() : undefined;
-	let step = soon ? 0 : LOOK_AGAIN_MS.length;
-	let wake = new AbortController();
-	let stopped = false;
-	const entry = {
-		restart() {
-			step = 0;
-			wake.abort();
-		},
-		stop() {
-			stopped = true;
-			wake.abort();
-		},
-	};
-	loops.set(batch.executionId, entry);
+	if (running && !soon) return;
+	running?.abort();
+	const stop = new AbortController();
+	loops.set(batch.executionId, stop);
 	const loop = async () => {
 		let warned = false;
-		while (!stopped && Date.now() < batch.deadline + N8N_LIMIT_GRACE_MS) {
-			const delay = step < LOOK_AGAIN_MS.length ? LOOK_AGAIN_MS[step++] : batch.recheckMs;
+		for (let step = soon ? 0 : LOOK_AGAIN_MS.length; Date.now() < batch.deadline + N8N_LIMIT_GRACE_MS; step++) {
 			const untilDeadline = batch.deadline - Date.now();
-			// At Max Wait at the latest (that look ends the wait); after it, every minute.
-			if (!(await rest(Math.min(delay, untilDeadline > 0 ? untilDeadline : 60_000), wake.signal))) {
-				wake = new AbortController();
-				continue;
-			}
+			// At Max Wait at the latest (that look ends the wait); after it, as often as the table's last step.
+			await pause(Math.min(LOOK_AGAIN_MS[step] ?? batch.recheckMs, untilDeadline > 0 ? untilDeadline : LOOK_AGAIN_MS[LOOK_AGAIN_MS.length - 1]), stop.signal);
 			const answer = await postToOwnUrl(context, lookUrl(batch, secret));
 			if ('unreachable' in answer) {
 				if (!warned) context.logger.warn(unreachableWarning(batch, answer.unreachable));
@@ -71,8 +48,8 @@ export function lookAgain(context: IExecuteFunctions | IWebhookFunctions, batch:
 		}
 	};
 	void loop()
-		.catch((error: Error) => context.logger.debug(`Sora Generate stopped looking at execution ${batch.executionId}: ${error.message}`))
-		.finally(() => loops.get(batch.executionId) === entry && loops.delete(batch.executionId));
+		.catch((error: Error) => stop.signal.aborted || context.logger.debug(`Sora Generate stopped looking at execution ${batch.executionId}: ${error.message}`))
+		.finally(() => loops.get(batch.executionId) === stop && loops.delete(batch.executionId));
 }
 
 const unreachableWarning = (batch: CallbackBatch, error: string) =>

@@ -1,25 +1,21 @@
 import type { IDataObject, INodeExecutionData, IWebhookFunctions } from 'n8n-workflow';
 
+import type { failureOf } from '../../../../shared/jobError';
 import type { JobResult } from '../jobKind';
 
 /**
- * The batch a waiting execution keeps, and the two n8n contracts it rests on (both are checked in
- * real n8n, on each line, by the "contract" rows of scripts/n8n/scenarios/callback.js):
- * 1. n8n stores the waiting node's input items with the execution, and webhook() can read them
- *    back with the `$input` expression, on whichever n8n process gets the call.
- * 2. When the wait ends by n8n's own timer (waitTill), n8n outputs those items unchanged without
+ * The batch a waiting execution keeps, and the two n8n contracts it rests on (checked in real n8n,
+ * on each line, by the "contract" rows of scripts/n8n/scenarios/callback.js):
+ * 1. n8n stores the waiting node's input items with the execution, and webhook() reads them back
+ *    with the `$input` expression, on whichever n8n process gets the call.
+ * 2. When the wait ends by n8n's own timer (waitTill), n8n outputs those items unchanged, without
  *    running the node again.
  * So the batch rides on the first item beside its json (downstream nodes never see it), and each
- * item's json says on its own what n8n's timer would leave the user with: job ID, last status, what to do.
+ * item's json says on its own what n8n's timer would leave the user with.
  */
 export const BATCH_KEY = 'ttapiSoraCallbackBatch';
 
-export interface ItemFailure {
-	message: string;
-	description?: string;
-	jobId?: string;
-	status?: string;
-}
+export type ItemFailure = ReturnType<typeof failureOf>;
 
 /** running: at TTAPI, not final at the pause · done: TTAPI's final record · failed: ended without one. */
 export type BatchItem = { echo: IDataObject } & (
@@ -28,34 +24,29 @@ export type BatchItem = { echo: IDataObject } & (
 	| { phase: 'failed'; failure: ItemFailure }
 );
 
-/** Written once, when the execution pauses; every item that has a job carries its ID. */
+/** Written once, at the pause; every item that has a job carries its ID. */
 export interface CallbackBatch {
 	version: 2;
-	/** The JobKind's name. */
+	/** The JobKind's name, and the operation that fetches such a job later. */
 	kind: string;
-	/** The operation that fetches such a job later. */
 	lookUp?: string;
 	executionId: string;
 	resumeUrl: string;
-	/** Max Wait: when it passes, the node ends with what it knows. */
+	/** Max Wait, as a time. */
 	deadline: number;
 	recheckMs: number;
 	confirmWithFetch: boolean;
 	continueOnFail: boolean;
-	/** How a final record becomes an output item (the kind's options, e.g. Download Video). */
+	/** How a final record becomes an output item (e.g. Download Video). */
 	itemOptions: IDataObject;
 	items: BatchItem[];
 }
 
 export const isFinal = (item: BatchItem) => item.phase !== 'running';
 export const jobIdOf = (item: BatchItem) => (item.phase === 'failed' ? item.failure.jobId : item.jobId);
+export const isCallbackBatch = (value: unknown): value is CallbackBatch =>
+	(value as CallbackBatch)?.version === 2 && typeof (value as CallbackBatch).kind === 'string' && typeof (value as CallbackBatch).executionId === 'string' && Array.isArray((value as CallbackBatch).items);
 
-export function isCallbackBatch(value: unknown): value is CallbackBatch {
-	const batch = value as CallbackBatch | undefined;
-	return !!batch && batch.version === 2 && typeof batch.executionId === 'string' && typeof batch.kind === 'string' && Array.isArray(batch.items);
-}
-
-/** What an item says while it waits, and so what n8n outputs if its timer ends the wait. */
 function waitingJson(item: BatchItem, index: number, lookUp = 'Get Video'): IDataObject {
 	const fetchLater = `fetch it with ${lookUp} and this job ID`;
 	if (item.phase === 'failed') return { jobId: item.failure.jobId ?? null, status: item.failure.status ?? 'UNKNOWN', ...item.echo, waitMode: 'callback', error: item.failure.message, item: index };
