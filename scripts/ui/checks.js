@@ -22,13 +22,13 @@ const EXPECTED = {
 		shows: ['pollIntervalSeconds', 'timeoutMinutes', 'maxWaitMinutes', 'maxJobsInFlight', 'downloadVideo'],
 		hides: [],
 		options: ['Put Video in Field', 'Safety Check Every (Minutes)', 'Verify With TTAPI'],
-		notice: /^Auto waits for TTAPI's callback .* polls otherwise/,
+		notice: /^Auto waits for TTAPI's callback, .*on n8n 2\.x .*otherwise it polls.*n8n 1\.x/,
 	},
 	callback: {
 		shows: ['pollIntervalSeconds', 'maxWaitMinutes', 'maxJobsInFlight', 'downloadVideo'],
 		hides: ['timeoutMinutes'],
 		options: ['Put Video in Field', 'Safety Check Every (Minutes)', 'Verify With TTAPI'],
-		notice: /^The execution pauses while Sora renders/,
+		notice: /^The execution pauses while Sora renders.*On n8n 1\.x, .* it polls instead/,
 	},
 	poll: {
 		shows: ['pollIntervalSeconds', 'timeoutMinutes', 'maxJobsInFlight', 'downloadVideo'],
