@@ -10,7 +10,7 @@ import {
 	REFUSAL,
 	eventForStatus,
 	eventPasses,
-	hasValidToken,
+	checkCallbackUrl,
 	parseCallbackBody,
 	readCallbackSecret,
 } from './callbackRequest';
@@ -83,7 +83,8 @@ export async function handleCallback(this: IWebhookFunctions): Promise<IWebhookR
 	}
 	const secret = readCallbackSecret(credentials);
 	if (!secret) return refuse(REFUSAL.noSecret);
-	if (!hasValidToken(secret, this.getQueryData())) return refuse(REFUSAL.badToken);
+	const callbackUrl = checkCallbackUrl(secret, this.getQueryData());
+	if (!callbackUrl.ok) return refuse(callbackUrl.refusal);
 
 	const parsed = parseCallbackBody(this.getBodyData());
 	if (!parsed.ok) return refuse(parsed.refusal);
@@ -124,7 +125,7 @@ export async function handleCallback(this: IWebhookFunctions): Promise<IWebhookR
 		const event = eventForStatus(result.status);
 		if (event === 'running' || !eventPasses(settings.events, event) || handled(result.status)) return nothingStarts();
 
-		const json: IDataObject = { ...result, event, verified };
+		const json: IDataObject = { ...result, event, verified, callbackData: callbackUrl.payload?.data ?? {} };
 		if (verifyError) json.verifyError = verifyError;
 		const item: INodeExecutionData = { json };
 		// The video is downloaded in the execution (executeTrigger.ts), after its own duplicate check.

@@ -10,7 +10,7 @@ import { Container } from '@n8n/di';
 import type { IDataObject, INodeExecutionData, NodeParameterValueType } from 'n8n-workflow';
 
 import { TtApi } from '../../credentials/TtApi.credentials';
-import { CALLBACK_TOKEN_PARAM, callbackToken } from '../../nodes/shared/callbackAuth';
+import { CALLBACK_DATA_PARAM, CALLBACK_TOKEN_PARAM, callbackToken, encodeCallbackPayload } from '../../nodes/shared/callbackAuth';
 import { ANSWER_WITHIN_MS, RECEIVED } from '../../nodes/SoraGenerateTrigger/handleCallback';
 import { SoraGenerateTrigger as SoraTrigger } from '../../nodes/SoraGenerateTrigger/SoraGenerateTrigger.node';
 import { readBinary } from '../harness';
@@ -303,6 +303,7 @@ describe('Sora Trigger: verification with /sora/fetch', () => {
 			finishTime: (body.data as IDataObject).finishTime,
 			event: 'succeeded',
 			verified: true,
+			callbackData: {},
 		});
 	});
 
@@ -682,5 +683,89 @@ describe('Sora Trigger: real callbacks from the simulator', () => {
 		} finally {
 			await server.close();
 		}
+	});
+});
+
+describe('Sora Trigger: Callback Data (Sora Generate, Don\'t Wait → the trigger)', () => {
+	const callbackData = (...fields: Array<[string, string]>) => ({ fields: fields.map(([name, value]) => ({ name, value })) });
+
+	it('each item\'s fields come out of the trigger as given, typed; a URL with changed data is refused 401', async () => {
+		const server = await startWebhookServer({
+			node: SoraTrigger,
+			parameters: params(),
+			credentials: credentials() as never,
+			credentialTypes: [TtApi],
+			workflowId,
+		});
+		try {
+			const input = [
+				{ prompt: 'row one', row: 1, sheet: 'sheet-A', meta: { tag: 'x', n: [1, 2] } },
+				{ prompt: 'row two', row: 2, sheet: 'sheet-A', meta: null },
+			];
+			const submitted = await runSora(
+				sim,
+				generateParameters({
+					waitMode: 'none',
+					options: {
+						callbackUrl: server.webhookUrl,
+						callbackData: callbackData(['row', '={{ $json.row }}'], ['sheet', '={{ $json.sheet }}'], ['meta', '={{ $json.meta }}'], ['label', 'run 7']),
+					},
+				}),
+				input,
+				{ callbackSecret: SECRET },
+			);
+			expect(submitted.error).toBeUndefined();
+			const jobIds = submitted.items.map((item) => item.json.jobId as string);
+			await server.waitForCalls(2);
+			const byJob = Object.fromEntries(server.handledCalls().map((call) => [call.execution!.items[0].json.jobId, call.execution!.items[0].json]));
+			expect(byJob[jobIds[0]]).toMatchObject({ status: 'SUCCESS', callbackData: { row: 1, sheet: 'sheet-A', meta: { tag: 'x', n: [1, 2] }, label: 'run 7' } });
+			expect(byJob[jobIds[1]].callbackData).toEqual({ row: 2, sheet: 'sheet-A', meta: null, label: 'run 7' });
+
+			// The hookUrl TTAPI got, with the data changed (row 1 → 99), or its data removed: 401, nothing starts.
+			const hookUrl = new URL(sim.getJob(jobIds[0])!.hookUrl);
+			const changed = new URL(hookUrl);
+			changed.searchParams.set(CALLBACK_DATA_PARAM, encodeCallbackPayload({ kind: 'video', data: { row: 99, sheet: 'sheet-A', meta: { tag: 'x', n: [1, 2] }, label: 'run 7' } }));
+			const removed = new URL(hookUrl);
+			removed.searchParams.delete(CALLBACK_DATA_PARAM);
+			const startedBefore = server.startedCalls().length;
+			expect(await sim.sendCallback(jobIds[0], { url: changed.toString() })).toEqual([401]);
+			expect(await sim.sendCallback(jobIds[0], { url: removed.toString() })).toEqual([401]);
+			await server.waitForCalls(4);
+			expect(server.calls.slice(2).map((call) => call.response.body)).toEqual([
+				{ error: expect.stringContaining('was changed after Sora Generate made it') },
+				{ error: expect.stringContaining(CALLBACK_TOKEN_PARAM) },
+			]);
+			expect(server.startedCalls()).toHaveLength(startedBefore);
+		} finally {
+			await server.close();
+		}
+	}, 30_000);
+
+	it('a URL without Callback Data (the token only, as before) gives callbackData {}', async () => {
+		const { body } = await finishedJob();
+		const run = await trigger(body);
+		expect(run.items[0].json.callbackData).toEqual({});
+	});
+
+	it('Callback Data over 1 KB: the node fails naming the field and the limit; nothing reaches TTAPI', async () => {
+		const before = sim.counters().submissions;
+		const run = await runSora(
+			sim,
+			generateParameters({
+				waitMode: 'none',
+				options: { callbackUrl: 'https://n8n.example.com/webhook/ttapi-sora', callbackData: callbackData(['notes', '={{ $json.notes }}']) },
+			}),
+			[{ prompt: 'small', notes: 'ok' }, { prompt: 'big', notes: 'x'.repeat(1100) }],
+			{ callbackSecret: SECRET },
+		);
+		expect(run.error?.message).toMatch(/^Invalid "Callback Data": is 1112 bytes as JSON; the limit is 1024 bytes/);
+		expect(sim.counters().submissions).toBe(before);
+	});
+
+	it('Callback Data without a Callback URL: the node fails before anything is sent', async () => {
+		const before = sim.counters().submissions;
+		const run = await runSora(sim, generateParameters({ waitMode: 'none', options: { callbackData: callbackData(['row', '1']) } }), prompts('p'), { callbackSecret: SECRET });
+		expect(run.error?.message).toMatch(/^Invalid "Callback Data": needs a Callback URL/);
+		expect(sim.counters().submissions).toBe(before);
 	});
 });
