@@ -14,7 +14,7 @@ import {
 	parseCallbackBody,
 	readCallbackSecret,
 } from './callbackRequest';
-import { dedupeKey, rememberInStaticData, seenInStaticData } from './dedupe';
+import { dedupeKey, rememberInStaticData, savedBeforeAnswer, seenInStaticData } from './dedupe';
 
 /** Lookups tried before giving up on verification (with backoff 1 s, 2 s, 4 s between them). */
 export const VERIFY_ATTEMPTS = 4;
@@ -129,8 +129,10 @@ export async function handleCallback(this: IWebhookFunctions): Promise<IWebhookR
 		if (verifyError) json.verifyError = verifyError;
 		const item: INodeExecutionData = { json };
 		// The video is downloaded in the execution (executeTrigger.ts), after its own duplicate check.
-		if (staticData) rememberInStaticData(staticData, dedupeKey(jobId, result.status));
-		return reply.start([[item]]);
+		if (!staticData) return reply.start([[item]]);
+		const remember = () => rememberInStaticData(staticData, dedupeKey(jobId, result.status));
+		remember();
+		return savedBeforeAnswer(reply.start([[item]]), remember);
 	} catch (error) {
 		// Not expected (every known failure becomes part of the item). Throwing would make n8n
 		// answer 500 and TTAPI resend a callback we could not handle either: answer and log.

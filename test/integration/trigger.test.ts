@@ -103,9 +103,11 @@ function trigger(
 		mode?: 'webhook' | 'manual';
 		binaryMode?: 'default' | 'filesystem';
 		headers?: Record<string, string>;
+		n8nLine?: '1' | '2';
 	} = {},
 ) {
 	return runWebhook({
+		n8nLine: options.n8nLine,
 		node: SoraTrigger,
 		parameters: options.parameters ?? params(),
 		credentials: (options.credentials ?? credentials()) as never,
@@ -406,16 +408,35 @@ describe('Sora Trigger: events filter', () => {
 });
 
 describe('Sora Trigger: duplicates', () => {
-	it('the same job and status twice → one execution; the key is kept in static data', async () => {
+	it.each([
+		['n8n 1.x (answers and saves, then starts the execution)', '1' as const],
+		['n8n 2.41.1 (starts the execution, which clears the "changed" mark, then saves and answers)', '2' as const],
+	])('the same job and status twice → one execution; the key is saved in static data: %s', async (_name, n8nLine) => {
 		const { jobId, body } = await finishedJob();
-		const staticData = createStaticDataStore();
-		const first = await trigger(body, { staticData });
-		const second = await trigger(body, { staticData });
+		// Stored static data that is not empty: n8n 2.41.1 saved a first key only when it was empty.
+		const staticData = createStaticDataStore({ 'node:Sora Trigger': { handledCallbacks: ['older-job:SUCCESS'] } });
+		const first = await trigger(body, { staticData, n8nLine });
+		expect(first.response).toMatchObject({ statusCode: 200, body: { received: true } });
+		expect(staticData.saves).toBe(1);
+		expect(JSON.stringify(staticData.data)).toContain(`${jobId}:SUCCESS`);
+		const second = await trigger(body, { staticData, n8nLine });
 		expect(first.started).toBe(true);
 		expect(second.started).toBe(false);
 		expect(second.response).toMatchObject({ statusCode: 200, body: { received: true } });
-		expect(JSON.stringify(staticData.data)).toContain(`${jobId}:SUCCESS`);
+		expect(JSON.stringify(staticData.data)).toContain('older-job:SUCCESS');
 	});
+
+	it('three jobs, each called back twice in a row, on n8n 2.41.1\'s order: three executions, each key saved', async () => {
+		const staticData = createStaticDataStore();
+		const started: string[] = [];
+		for (const prompt of ['one', 'two', 'three']) {
+			const { jobId, body } = await finishedJob(prompt);
+			for (let copy = 0; copy < 2; copy++) if ((await trigger(body, { staticData, n8nLine: '2' })).started) started.push(jobId);
+		}
+		expect(started).toHaveLength(3);
+		expect(new Set(started).size).toBe(3);
+		expect((staticData.data['node:Sora Trigger'] as IDataObject).handledCallbacks).toEqual(started.map((jobId) => `${jobId}:SUCCESS`));
+	}, 30_000);
 
 	it('concurrent duplicates (while the first is still verifying): all start an execution, one goes past the trigger', async () => {
 		const { jobId, body } = await finishedJob();

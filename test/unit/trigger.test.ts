@@ -18,9 +18,13 @@ import {
 	parseCallbackBody,
 	readCallbackSecret,
 } from '../../nodes/SoraGenerateTrigger/callbackRequest';
+import { Workflow } from 'n8n-workflow';
+import type { INodeTypes, IWebhookResponseData } from 'n8n-workflow';
+
 import {
 	dedupeKey,
 	rememberInStaticData,
+	savedBeforeAnswer,
 	seenInStaticData,
 } from '../../nodes/SoraGenerateTrigger/dedupe';
 import { unknownJobMessage } from '../../nodes/SoraGenerateTrigger/handleCallback';
@@ -200,5 +204,49 @@ describe('static data', () => {
 		expect(seenInStaticData(data, 'k3')).toBe(true);
 		expect(seenInStaticData(data, 'k0')).toBe(false);
 		expect(seenInStaticData({ handledCallbacks: 'garbage' }, 'k0')).toBe(false);
+	});
+});
+
+describe("static data on n8n 2.41.1's webhook path (savedBeforeAnswer)", () => {
+	const nodeTypes = { getByNameAndVersion: () => ({ description: { properties: [] } }) } as unknown as INodeTypes;
+	const node = { name: 'Sora Trigger' } as never;
+	/** A Workflow as n8n builds one from the workflow row it loaded (LiveWebhooks, WorkflowRunner). */
+	const workflowOver = (staticData: IDataObject | null) => new Workflow({ id: 'w', nodes: [], connections: {}, active: true, nodeTypes, staticData: staticData as IDataObject });
+	const changed = (workflow: Workflow) => (workflow.staticData as IDataObject).__dataChanged === true;
+
+	it.each([
+		['nothing stored yet (null): each Workflow wraps its own {}', null, true],
+		['a key stored: both Workflows wrap the same object', { 'node:Sora Trigger': { handledCallbacks: ['a:SUCCESS'] } }, false],
+	])("n8n-workflow: a second Workflow over the webhook's static data — %s — leaves the change marked: %p", (_name, stored, stillMarked) => {
+		const row = { staticData: stored === null ? null : structuredClone(stored) };
+		const webhookWorkflow = workflowOver(row.staticData);
+		rememberInStaticData(webhookWorkflow.getStaticData('node', node), 'b:SUCCESS');
+		expect(changed(webhookWorkflow)).toBe(true);
+		workflowOver(row.staticData); // WorkflowRunner.run → establishContextForPersistence
+		expect(changed(webhookWorkflow)).toBe(stillMarked);
+	});
+
+	it('writes the key again when n8n reads the answer body, after that reset, and hands n8n the same body', () => {
+		const row = { staticData: { 'node:Sora Trigger': { handledCallbacks: ['a:SUCCESS'] } } as IDataObject };
+		const webhookWorkflow = workflowOver(row.staticData);
+		const staticData = webhookWorkflow.getStaticData('node', node);
+		const remember = () => rememberInStaticData(staticData, 'b:SUCCESS');
+		remember();
+		const items = [[{ json: { jobId: 'b' } }]];
+		const result = savedBeforeAnswer({ webhookResponse: { received: true }, workflowData: items }, remember);
+		expect(result.workflowData).toBe(items);
+		workflowOver(row.staticData);
+		expect(changed(webhookWorkflow)).toBe(false);
+		expect(result.webhookResponse).toEqual({ received: true }); // extractWebhookOnReceivedResponse
+		expect(changed(webhookWorkflow)).toBe(true); // → saveStaticData saves
+		expect(staticData.handledCallbacks).toEqual(['a:SUCCESS', 'b:SUCCESS']);
+		expect(JSON.parse(JSON.stringify(result))).toEqual({ webhookResponse: { received: true }, workflowData: items });
+	});
+
+	it('leaves a result alone when the node answered itself (n8n then saves before it starts the execution)', () => {
+		const result: IWebhookResponseData = { noWebhookResponse: true, workflowData: [[{ json: {} }]] };
+		let writes = 0;
+		expect(savedBeforeAnswer(result, () => writes++)).toBe(result);
+		expect(writes).toBe(0);
 	});
 });
