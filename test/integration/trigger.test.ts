@@ -295,6 +295,7 @@ describe('Sora Trigger: verification with /sora/fetch', () => {
 		expect(run.response).toMatchObject({ statusCode: 200, body: { received: true } });
 		expect(run.items).toHaveLength(1);
 		expect(run.items[0].json).toEqual({
+			kind: 'video',
 			jobId,
 			status: 'SUCCESS',
 			videoUrl: (body.data as IDataObject).videoUrl,
@@ -789,4 +790,101 @@ describe('Sora Trigger: Callback Data (Sora Generate, Don\'t Wait → the trigge
 		expect(run.error?.message).toMatch(/^Invalid "Callback Data": needs a Callback URL/);
 		expect(sim.counters().submissions).toBe(before);
 	});
+});
+
+describe('Sora Trigger: character jobs', () => {
+	const characterParameters = (extra: Record<string, NodeParameterValueType> = {}): Record<string, NodeParameterValueType> => ({
+		resource: 'character',
+		operation: 'createCharacter',
+		url: '={{ $json.url }}',
+		timestamps: '1,3',
+		waitMode: 'none',
+		...extra,
+	});
+
+	it("Create Character (Don't Wait, Callback URL = the trigger's URL) → kind character with the character's fields and Callback Data; no download", async () => {
+		const server = await startWebhookServer({
+			node: SoraTrigger,
+			parameters: params({ downloadVideo: true }),
+			credentials: credentials() as never,
+			credentialTypes: [TtApi],
+			workflowId,
+		});
+		try {
+			const submitted = await runSora(
+				sim,
+				characterParameters({
+					options: { callbackUrl: server.webhookUrl, callbackData: { fields: [{ name: 'row', value: '={{ $json.row }}' }] } },
+				}),
+				[
+					{ url: 'https://example.com/hero.mp4', row: 4 },
+					{ url: 'https://example.com/villain.mp4?[sim:fail=real person]', row: 5 },
+				],
+				{ callbackSecret: SECRET },
+			);
+			expect(submitted.error).toBeUndefined();
+			const [ok, failed] = submitted.items.map((item) => item.json.jobId as string);
+			await server.waitForCalls(2);
+			const byJob = Object.fromEntries(server.handledCalls().map((call) => [call.execution!.items[0].json.jobId, call.execution!.items[0]]));
+			const okItem = byJob[ok];
+			expect(okItem.json).toEqual({
+				kind: 'character',
+				jobId: ok,
+				status: 'SUCCESS',
+				characterId: sim.getJob(ok)!.characterId,
+				username: null,
+				url: 'https://example.com/hero.mp4',
+				timestamps: '1,3',
+				quota: 1,
+				costUsd: 0.01,
+				finishTime: sim.getJob(ok)!.finishTime,
+				record: expect.objectContaining({ characterId: sim.getJob(ok)!.characterId, url: 'https://example.com/hero.mp4' }),
+				event: 'succeeded',
+				verified: true,
+				callbackData: { row: 4 },
+			});
+			expect((okItem.json.record as IDataObject).hookUrl).toBeUndefined();
+			expect(okItem.binary).toBeUndefined();
+			expect(byJob[failed].json).toMatchObject({ kind: 'character', status: 'FAILED', message: 'real person', event: 'failed', callbackData: { row: 5 } });
+			// The simulator sent the character's record as TTAPI does: data with url, timestamps, characterId.
+			expect(JSON.parse(sim.getJob(ok)!.callbacks[0].body)).toEqual({ received: true });
+			expect(sim.getJob(ok)!.fetchBody.data).toMatchObject({ url: 'https://example.com/hero.mp4', timestamps: '1,3', characterId: expect.stringMatching(/^char_/) });
+		} finally {
+			await server.close();
+		}
+	}, 30_000);
+
+	it('a character callback to a URL without ttapiData (token only) is told by its shape; a video one too', async () => {
+		const response = await fetch(`${sim.url}/sora/characters`, {
+			method: 'POST',
+			headers: { 'TT-API-KEY': API_KEY, 'content-type': 'application/json' },
+			body: JSON.stringify({ url: 'https://example.com/c.mp4', timestamps: '2,4' }),
+		});
+		const characterJobId = ((await response.json()) as { data: { job_id: string } }).data.job_id;
+		const character = await deliver(await waitForEnd(characterJobId), { parameters: params({ downloadVideo: true }) });
+		expect(character.execution?.items[0].json).toMatchObject({ kind: 'character', jobId: characterJobId, timestamps: '2,4', verified: true, callbackData: {} });
+		expect(character.execution?.items[0].json.downloadError).toBeUndefined();
+		const video = await deliver((await finishedJob('a kite')).body, { parameters: params({ downloadVideo: true }) });
+		expect(video.execution?.items[0].json).toMatchObject({ kind: 'video', event: 'succeeded' });
+		expect(readBinary(video.execution!.items[0], 'data').length).toBe(VIDEO_BYTES);
+	}, 30_000);
+
+	it('the signed kind wins over the shape, and Trigger On filters characters like videos', async () => {
+		const response = await fetch(`${sim.url}/sora/characters`, {
+			method: 'POST',
+			headers: { 'TT-API-KEY': API_KEY, 'content-type': 'application/json' },
+			body: JSON.stringify({ url: 'https://example.com/c.mp4?[sim:fail=real person]', timestamps: '1,2' }),
+		});
+		const jobId = ((await response.json()) as { data: { job_id: string } }).data.job_id;
+		const body = await waitForEnd(jobId);
+		const payload = encodeCallbackPayload({ kind: 'character', data: {} });
+		const query = { [CALLBACK_DATA_PARAM]: payload, [CALLBACK_TOKEN_PARAM]: callbackToken(SECRET, `trigger:${payload}`) };
+		// Verification off and a body stripped to what both kinds share: only the URL says "character".
+		const bare = { status: body.status, message: body.message, jobId };
+		const parameters = params({ verifyWithFetch: false });
+		expect((await trigger(bare, { query, parameters })).items[0].json).toMatchObject({ kind: 'character', characterId: null, event: 'failed' });
+		expect((await trigger(bare, { parameters })).items[0].json).toMatchObject({ kind: 'video', event: 'failed' });
+		expect((await trigger(body, { query, parameters: params({ events: 'succeeded' }) })).started).toBe(false);
+		expect((await trigger(body, { query, parameters: params({ events: 'failed' }) })).items[0].json).toMatchObject({ kind: 'character', message: 'real person' });
+	}, 30_000);
 });
