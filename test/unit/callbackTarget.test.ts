@@ -14,7 +14,7 @@ import { checkCallbackUrl } from '../../nodes/SoraGenerateTrigger/callbackReques
 const SECRET = 'unit-callback-secret-77';
 const VIDEO = encodeCallbackPayload({ kind: 'video', data: {} });
 /** The query Sora Generate appends for a video job without Callback Data. */
-const SIGNED = `${CALLBACK_DATA_PARAM}=${VIDEO}&${CALLBACK_TOKEN_PARAM}=${triggerToken(SECRET, VIDEO)}`;
+const SIGNED = `${CALLBACK_TOKEN_PARAM}=${triggerToken(SECRET, VIDEO)}&${CALLBACK_DATA_PARAM}=${VIDEO}`;
 
 /** The query of a URL, as n8n hands it to the trigger (one value or a list per name). */
 function queryOf(url: string): Record<string, string | string[]> {

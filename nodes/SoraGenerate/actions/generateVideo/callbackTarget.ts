@@ -47,8 +47,8 @@ export function resolveCallbackUrl(context: IExecuteFunctions, raw: unknown, cal
 	if (!callbackSecret) return url;
 	const payload = encodeCallbackPayload({ kind: signing.kind, data: signing.data ?? {} });
 	return appendQuery(withoutQueryParams(url, [CALLBACK_DATA_PARAM, CALLBACK_TOKEN_PARAM]), {
-		[CALLBACK_DATA_PARAM]: payload,
 		[CALLBACK_TOKEN_PARAM]: triggerToken(callbackSecret, payload),
+		[CALLBACK_DATA_PARAM]: payload,
 	});
 }
 
