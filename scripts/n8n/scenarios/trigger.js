@@ -584,11 +584,18 @@ async function runLine(line, log) {
 		// ---------------------------------------------------------------- f
 		{
 			const all = await executions();
-			const inExecutions = JSON.stringify(all);
+			const submits = [
+				...(await n8n.rest.getExecutions({ workflowId: wfSubmitVideoId, includeData: true, limit: 50 })),
+				...(await n8n.rest.getExecutions({ workflowId: wfSubmitCharacterId, includeData: true, limit: 50 })),
+			];
+			const inExecutions = JSON.stringify([all, submits]);
 			await n8n.stop();
-			const leaks = filesContaining(n8n.userFolder, [API_KEY, SECRET, token]);
-			const pass = leaks.length === 0 && ![API_KEY, SECRET, token].some((s) => inExecutions.includes(s));
-			row('f: no API key / secret / token in n8n\'s files or executions', pass, leaks.length ? `found in ${leaks.join(', ')}` : `checked ${all.length} executions, DB, logs, binary data`);
+			// The tokens Sora Generate signed Callback Data with, one per job URL, as well as the plain one.
+			const signedTokens = sim.listJobs().flatMap((job) => (job.hookUrl ? new URL(job.hookUrl).searchParams.getAll(CALLBACK_TOKEN_PARAM) : []));
+			const secrets = [API_KEY, SECRET, token, ...new Set(signedTokens)];
+			const leaks = filesContaining(n8n.userFolder, secrets);
+			const pass = leaks.length === 0 && !secrets.some((s) => inExecutions.includes(s));
+			row('f: no API key / secret / token in n8n\'s files or executions', pass, leaks.length ? `found in ${leaks.join(', ')}` : `checked ${all.length + submits.length} executions (trigger and submit workflows), DB, logs, binary data for ${secrets.length} secrets (${secrets.length - 3} signed trigger tokens)`);
 		}
 	} catch (e) {
 		row('setup/run', false, (e.stack || String(e)).split('\n').slice(0, 6).join(' | '));
