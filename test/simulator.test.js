@@ -622,7 +622,8 @@ describe('callbacks', () => {
       expect(JSON.parse(rx.hits[0].body)).toEqual(fetched);
       expect(fetched.data.hookUrl).toBe(hookUrl);
       const recorded = sim.counters().callbacks;
-      expect(recorded).toEqual([{ jobId, url: hookUrl, status: 200, body: 'ok', at: expect.any(String), attempt: 1, reason: 'auto' }]);
+      expect(recorded).toEqual([{ jobId, url: hookUrl, status: 200, body: 'ok', sentAt: expect.any(String), at: expect.any(String), attempt: 1, reason: 'auto' }]);
+      expect(Date.parse(recorded[0].sentAt)).toBeLessThanOrEqual(Date.parse(recorded[0].at));
     } finally {
       await rx.close();
     }

@@ -61,16 +61,31 @@ function arrivalOrder(facts) {
 }
 
 // ------------------------------------------------------------------ Don't Wait + Sora Trigger
+/**
+ * The trigger rows' renders: with 3 in flight the jobs end about a second apart, so the callbacks
+ * of different jobs do not overlap and each job's copies meet only each other (overlapping ones
+ * can drop each other's key in the static data: see overlappedByOtherJob).
+ */
+const TRIGGER_RENDERS = [2600, 3600, 4600, 5600, 6600, 7600, 8600];
+
+/** Options → Callback Data of the submitter: the item's index (a number) and its prompt. */
+const TRIGGER_CALLBACK_DATA = {
+	fields: [
+		{ name: 'item', value: '={{ $itemIndex }}' },
+		{ name: 'prompt', value: '={{ $json.prompt }}' },
+	],
+};
+
 function triggerRow({ variant, build, concurrent }) {
 	const id = `trigger-${variant}-${concurrent ? 'concurrent' : 'sequential'}`;
-	const n = RENDERS_7.length;
+	const n = TRIGGER_RENDERS.length;
 	return {
 		id,
 		title: `Don't Wait + Sora Trigger (${variant}), 7 items, every callback sent twice ${concurrent ? 'at the same time' : 'one after another'}, 2 webhook processors`,
 		phase: 'together',
 		limitSeconds: 200,
 		sim: { callbackCopies: 2, callbackCopiesConcurrent: concurrent },
-		expected: `submitter: ${n} job IDs out, 1 submission per item · each job's final status (jobId + SUCCESS) reaches the workflow's end exactly once · no trigger execution left running · last result ≤ ${h.sec(h.FINAL_WITHIN_MS)} after the last job ended · executions per job + status reported`,
+		expected: `submitter: ${n} job IDs out, 1 submission per item · each job's final status (jobId + SUCCESS) reaches the workflow's end exactly once, with its item's Callback Data (index, prompt) · no trigger execution left running · last result ≤ ${h.sec(h.FINAL_WITHIN_MS)} after the last job ended · trigger executions ${concurrent ? `≤ ${2 * n} (each copy at the same moment may start one; one per job goes past the trigger)` : `≤ ${n} + the jobs whose first callback overlapped another job's (the static data's last save wins)`}`,
 		flows: (b) => {
 			const path = `ttapi-sora-${variant}-${concurrent ? 'conc' : 'seq'}`;
 			const triggerKey = `${b.key}-trigger`;
@@ -85,16 +100,30 @@ function triggerRow({ variant, build, concurrent }) {
 				nodeType: (name) => `${rt.PACKAGE_NAME}.${name}`,
 			});
 			return {
-				batch: b.batch('batch', { waitMode: 'none', timeoutMinutes: 5, options: { callbackUrl: path } }),
+				batch: b.batch('batch', { waitMode: 'none', timeoutMinutes: 5, options: { callbackUrl: path, callbackData: TRIGGER_CALLBACK_DATA } }),
 				trigger: { key: triggerKey, id: wfId, path, wf: { settings: { executionOrder: 'v1' }, ...workflow, id: wfId } },
 			};
 		},
-		run: (ctx, s) => runTrigger(ctx, s, { copies: 2 }),
+		run: (ctx, s) => runTrigger(ctx, s, { copies: 2, concurrent }),
 	};
 }
 
-async function runTrigger(ctx, s, { copies }) {
-	const prompts = h.promptsFor(s.key, RENDERS_7);
+/**
+ * Whether another job's callback overlapped this job's first one. Only then can this job's key
+ * in the static data be lost: each webhook call loads the static data when it starts and saves
+ * its copy before n8n answers, so a call of another job that loaded before this one's save and
+ * saved after it drops the key (the last save wins), and the job's next copy starts an execution
+ * that the claim stops.
+ */
+function overlappedByOtherJob(job, jobs) {
+	const first = job.callbacks[0];
+	if (!first || !first.sentAt) return true;
+	const [from, to] = [Date.parse(first.sentAt), Date.parse(first.at)];
+	return jobs.some((other) => other.jobId !== job.jobId && other.callbacks.some((cb) => Date.parse(cb.sentAt) < to && Date.parse(cb.at) > from));
+}
+
+async function runTrigger(ctx, s, { copies, concurrent }) {
+	const prompts = h.promptsFor(s.key, TRIGGER_RENDERS);
 	const n = prompts.length;
 	const submitter = s.flows.batch;
 	const trigger = s.flows.trigger;
@@ -123,6 +152,7 @@ async function runTrigger(ctx, s, { copies }) {
 
 	const rows = await ctx.db.executions(trigger.id);
 	const perKey = {};
+	const callbackDataOf = {};
 	let emptyRuns = 0; // executions whose Sora Trigger output no item (e.g. a duplicate dropped inside the execution)
 	for (const row of rows) {
 		const execution = await ctx.db.readExecution(row.id);
@@ -131,6 +161,7 @@ async function runTrigger(ctx, s, { copies }) {
 		for (const item of items) {
 			const key = `${item.json.jobId}:${item.json.status}`;
 			perKey[key] = (perKey[key] || 0) + 1;
+			callbackDataOf[item.json.jobId] = item.json.callbackData;
 		}
 	}
 	const reports = ctx.sink.of(trigger.key);
@@ -159,6 +190,20 @@ async function runTrigger(ctx, s, { copies }) {
 	if (strays.length) failures.push(`results for unexpected job/status: ${strays.join(', ')}`);
 	if (unfinished.length) failures.push(`${unfinished.length} trigger execution(s) left ${h.histogram(unfinished.map((r) => r.status))}`);
 	if (lastResultAfter === undefined || lastResultAfter > h.FINAL_WITHIN_MS) failures.push(`last result not within ${h.sec(h.FINAL_WITHIN_MS)} of the last job's end`);
+	// Callback Data: what the submitter signed into each job's URL comes out of the trigger, typed.
+	const dataOk = (job) => {
+		const data = callbackDataOf[job.jobId];
+		const index = prompts.indexOf(job.body.prompt);
+		return !!data && data.item === index && data.prompt === job.body.prompt && Object.keys(data).length === 2;
+	};
+	const wrongData = jobs.filter((job) => !dataOk(job));
+	if (wrongData.length) failures.push(`${wrongData.length} job(s) without their item's Callback Data (e.g. ${JSON.stringify(callbackDataOf[wrongData[0].jobId] ?? null)})`);
+	// Executions: one per job when its copies come one after another (each copy finds the key the
+	// first one saved before it was answered), except for jobs whose first callback overlapped
+	// another job's; two copies at the same moment both miss each other: at most one per copy.
+	const exposed = jobs.filter((job) => overlappedByOtherJob(job, jobs));
+	const allowed = concurrent ? jobs.length * copies : jobs.length + exposed.length;
+	if (rows.length > allowed) failures.push(`${rows.length} trigger executions for ${jobs.length} jobs; at most ${allowed} allowed (${concurrent ? `${copies} copies at once each` : `${exposed.length} job(s) whose first callback overlapped another job's`})`);
 	const usedProcessors = new Set(callbacks.map((r) => r.upstream).filter(Boolean));
 	if (usedProcessors.size < 2) failures.push(`callbacks reached ${usedProcessors.size} webhook processor(s), not both`);
 
@@ -167,8 +212,9 @@ async function runTrigger(ctx, s, { copies }) {
 	const observed = [
 		`submitter ${submitted.status}, ${idsOut}/${n} job IDs out, ${submitted.counters.submissions} submissions${oneEach ? ' (1 per item)' : ''}`,
 		`callbacks ${callbacks.length} → ${h.histogram(callbacks.map((r) => r.upstream || 'none'))}, answers ${h.histogram(callbacks.map((r) => r.status ?? r.error ?? '?'))}`,
-		`trigger executions ${rows.length} for ${jobs.length} jobs (with the job's SUCCESS per job: ${h.timesText(jobs.map(execCount))}${emptyRuns ? `; ${emptyRuns} whose trigger output nothing` : ''})`,
+		`trigger executions ${rows.length} for ${jobs.length} jobs, at most ${allowed} allowed (with the job's SUCCESS per job: ${h.timesText(jobs.map(execCount))}${emptyRuns ? `; ${emptyRuns} whose trigger output nothing` : ''}${concurrent ? '' : `; first callbacks overlapped by another job's: ${exposed.length}`})`,
 		`reached the end: ${reports.length} (per job + SUCCESS: ${h.timesText(jobs.map(reportCount))})`,
+		`Callback Data as given: ${jobs.length - wrongData.length}/${jobs.length}`,
 		`last result ${h.signedSec(lastResultAfter)} after the last job ended`,
 	];
 	if (unfinished.length) observed.push(`left: ${unfinished.map((r) => `execution ${r.id} ${r.status}`).join(', ')}`);

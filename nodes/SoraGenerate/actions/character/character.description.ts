@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { WAIT_MODES } from '../generateVideo/generateVideo.description';
+import { WAIT_MODES, callbackDataOption } from '../generateVideo/generateVideo.description';
 
 const forCreate = (extra: Record<string, string[]> = {}) => ({
 	show: { resource: ['character'], operation: ['createCharacter'], ...extra },
@@ -118,13 +118,15 @@ const createCharacterFields: INodeProperties[] = [
 		default: {},
 		displayOptions: forCreate(),
 		options: [
+			callbackDataOption,
 			{
 				displayName: 'Callback URL',
 				name: 'callbackUrl',
 				type: 'string',
 				default: '',
-				placeholder: 'https://your-n8n.example.com/webhook/character-done',
-				description: "Where TTAPI reports the character job's end (its hookUrl), e.g. an n8n Webhook node's Production URL",
+				placeholder: 'https://your-n8n.example.com/webhook/ttapi-sora',
+				description:
+					"Where TTAPI reports the character job's end (its hookUrl): a Sora Trigger's Production URL, or just the trigger's Path (e.g. ttapi-sora). The token from the credential's Callback Secret is added for you.",
 				displayOptions: { show: { '/waitMode': [WAIT_MODES.none] } },
 			},
 			{

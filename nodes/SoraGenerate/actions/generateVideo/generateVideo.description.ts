@@ -15,6 +15,43 @@ export const WAIT_MODES = {
 
 const WAITING_MODES = [WAIT_MODES.auto, WAIT_MODES.callback, WAIT_MODES.poll];
 
+/** Options → Callback Data (Don't Wait), the same for videos and characters. */
+export const callbackDataOption: INodeProperties = {
+	displayName: 'Callback Data',
+	name: 'callbackData',
+	type: 'fixedCollection',
+	typeOptions: { multipleValues: true },
+	placeholder: 'Add Field',
+	default: {},
+	description:
+		"Your own small fields for each item (e.g. the row number, a sheet ID, a run label), sent with the Callback URL and signed with the credential's Callback Secret: the Sora Trigger outputs them unchanged in callbackData. At most 1 KB as JSON per item.",
+	displayOptions: { show: { '/waitMode': [WAIT_MODES.none] } },
+	options: [
+		{
+			displayName: 'Field',
+			name: 'fields',
+			values: [
+				{
+					displayName: 'Name',
+					name: 'name',
+					type: 'string',
+					default: '',
+					placeholder: 'row',
+					description: 'The field name in the Sora Trigger output (callbackData.row for the name row)',
+				},
+				{
+					displayName: 'Value',
+					name: 'value',
+					type: 'string',
+					default: '',
+					placeholder: 'e.g. {{ $json.row_number }}',
+					description: 'The value; an expression keeps its type (a number stays a number)',
+				},
+			],
+		},
+	],
+};
+
 export const generateVideoDescription: INodeProperties[] = [
 	{
 		displayName: 'Model',
@@ -282,6 +319,7 @@ export const generateVideoDescription: INodeProperties[] = [
 		default: {},
 		displayOptions: showFor(),
 		options: [
+			callbackDataOption,
 			{
 				displayName: 'Callback URL',
 				name: 'callbackUrl',

@@ -4,7 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { TTAPI_CREDENTIAL_TYPE } from '../../../shared/constants';
 import { chooseWaitMode } from '../batch/chooseWaitMode';
 import { runJobBatch } from '../batch/runJobBatch';
-import { resolveCallbackUrl } from './callbackTarget';
+import { callbackUrlFromOptions } from './callbackTarget';
 import { WAIT_MODES } from './generateVideo.description';
 import { buildGenerationRequest, InputError } from './generationRequest';
 import { generationJob } from './generationJob';
@@ -26,7 +26,7 @@ function readRequests(
 				model: context.getNodeParameter('model', index),
 				prompt: context.getNodeParameter('prompt', index),
 				...(context.getNodeParameter('videoOptions', index, {}) as IDataObject),
-				callbackUrl: takesCallbackUrl ? resolveCallbackUrl(context, options.callbackUrl, callbackSecret) : undefined,
+				callbackUrl: takesCallbackUrl ? callbackUrlFromOptions(context, options, callbackSecret, 'video') : undefined,
 			});
 		} catch (error) {
 			if (error instanceof InputError) return error;
