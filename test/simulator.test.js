@@ -746,7 +746,7 @@ describe('callbacks', () => {
     }
   });
 
-  test('callbackJitterMs delays each delivery by a seeded 0…N ms, so callbacks arrive out of end order', async () => {
+  test('callbackJitterMs delays each delivery by a seeded 0…N ms (the same seed, the same delays)', async () => {
     const rx = await startReceiver();
     try {
       const jitter = 600;
@@ -755,21 +755,23 @@ describe('callbacks', () => {
       for (let i = 0; i < 6; i++) {
         ids.push(await submitOk({ model: 'sora-2', prompt: `j${i} [sim:render=${i * 40}]`, hookUrl: `${rx.base}/j${i}` }));
       }
-      await waitFor(() => rx.hits.length === 6, 5000);
+      await waitFor(() => rx.hits.length === 6, 10_000);
       const jobs = ids.map((id) => sim.getJob(id));
-      const delays = jobs.map((job) => Date.parse(job.callbacks[0].at) - Date.parse(job.endedAt));
-      for (const d of delays) expect(d).toBeLessThanOrEqual(jitter + 300);
-      // the jobs ended in submission order (40 ms apart); the seeded delays reorder their callbacks
-      const endOrder = [...jobs].sort((a, b) => Date.parse(a.endedAt) - Date.parse(b.endedAt)).map((job) => job.jobId);
-      expect(endOrder).toEqual(ids);
-      const arrival = rx.hits.map((hit) => ids[Number(/\/j(\d)/.exec(hit.url)?.[1])]);
-      expect(arrival).not.toEqual(endOrder);
-      // the same seed gives the same delays
       const { CallbackSender } = require('./simulator/callbacks');
       const draws = (/** @type {number} */ seed) => {
         const sender = new CallbackSender(/** @type {any} */ ({ getConfig: () => ({ callbackJitterMs: jitter, callbackJitterSeed: seed }) }));
         return Array.from({ length: 6 }, () => sender.nextJitterMs());
       };
+      // Deliveries draw their delay in the order the jobs end; each callback comes at least that
+      // long after its job ended (only lower bounds: a loaded machine may add any delay).
+      const endOrder = [...jobs].sort((a, b) => Date.parse(a.endedAt) - Date.parse(b.endedAt));
+      const drawn = draws(7);
+      endOrder.forEach((job, index) => {
+        expect(Date.parse(job.callbacks[0].at) - Date.parse(job.endedAt)).toBeGreaterThanOrEqual(drawn[index] - 2);
+      });
+      // The delays differ by more than the 40 ms between the ends, so they reorder the callbacks
+      // (which order they arrive in on a loaded machine is not asserted: any delivery may come late).
+      expect(Math.max(...drawn) - Math.min(...drawn)).toBeGreaterThan(200);
       expect(draws(7)).toEqual(draws(7));
       expect(draws(7)).not.toEqual(draws(8));
       expect(draws(7).every((d) => d >= 0 && d <= jitter)).toBe(true);
