@@ -35,6 +35,8 @@ const EXAMPLES = {
 	submit: { file: '03a-fire-and-forget-submit.json', title: 'fire-and-forget: submit' },
 	save: { file: '03b-fire-and-forget-save.json', title: 'fire-and-forget: Sora Trigger saves' },
 	agent: { file: '04-agent-tool.json', title: 'AI Agent tool' },
+	tableSubmit: { file: '05a-data-table-submit.json', title: 'Data Table: submit the prompts' },
+	tableResults: { file: '05b-data-table-results.json', title: 'Data Table: Sora Trigger writes each result' },
 };
 
 /**
