@@ -592,7 +592,7 @@ async function runLine(line, log) {
 			await n8n.stop();
 			// The tokens Sora Generate signed Callback Data with, one per job URL, as well as the plain one.
 			const signedTokens = sim.listJobs().flatMap((job) => (job.hookUrl ? new URL(job.hookUrl).searchParams.getAll(CALLBACK_TOKEN_PARAM) : []));
-			const secrets = [API_KEY, SECRET, token, ...new Set(signedTokens)];
+			const secrets = [API_KEY, SECRET, token, ...new Set(signedTokens.filter((t) => t !== token))];
 			const leaks = filesContaining(n8n.userFolder, secrets);
 			const pass = leaks.length === 0 && !secrets.some((s) => inExecutions.includes(s));
 			row('f: no API key / secret / token in n8n\'s files or executions', pass, leaks.length ? `found in ${leaks.join(', ')}` : `checked ${all.length + submits.length} executions (trigger and submit workflows), DB, logs, binary data for ${secrets.length} secrets (${secrets.length - 3} signed trigger tokens)`);
