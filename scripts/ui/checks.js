@@ -39,7 +39,7 @@ const EXPECTED = {
 	none: {
 		shows: ['timeoutMinutes', 'maxJobsInFlight'],
 		hides: ['pollIntervalSeconds', 'maxWaitMinutes', 'downloadVideo'],
-		options: ['Callback URL'],
+		options: ['Callback Data', 'Callback URL'],
 		notice: /^Each item comes out at once with its job ID/,
 	},
 };
