@@ -26,6 +26,13 @@ const COLUMNS = [
 	{ name: 'error', type: 'string' },
 ];
 
+/** A few prompts for the table `npm run editor` sets up. */
+const SAMPLE_ROWS = [
+	{ prompt: 'A lighthouse on a cliff in a storm, waves crashing, dramatic light' },
+	{ prompt: 'A cat napping in a sunbeam on a wooden floor, gentle breathing' },
+	{ prompt: 'A cat napping in a sunbeam on a wooden floor, gentle breathing' },
+];
+
 /** The Data Table name the example's Data table nodes look up (By Name), e.g. "Sora prompts". */
 function tableNameOf(workflow) {
 	const node = workflow.nodes.find((n) => n.type === 'n8n-nodes-base.dataTable');
@@ -195,6 +202,7 @@ async function runRoundTrip({ line, rest, sim, io, submitId, resultsId, submitWo
 
 module.exports = {
 	COLUMNS,
+	SAMPLE_ROWS,
 	MANUAL_TRIGGER,
 	SUBMIT_NODES,
 	RESULT_NODES,
