@@ -112,7 +112,7 @@ async function main() {
 			line,
 			n8n: n8nInfo,
 			port: args.port,
-			env: lib.n8nEnv(folder),
+			env: lib.n8nEnv(folder, line),
 			log: (m) => say(`  [n8n] ${m}`),
 		});
 		state.n8n = n8n;
@@ -145,7 +145,7 @@ async function main() {
 			say(`    ${base}/workflow/${w.id}`);
 		}
 		say('');
-		say(`Data table "${tableName}" (Overview → Data tables): ${dataTableExample.SAMPLE_ROWS.length} prompts for example 5a to send.${line === '1' ? ' n8n 1.x: in the Data table nodes of 5a and 5b, switch Data table from "name" to "From list" and pick it.' : ''}`);
+		say(`Data table "${tableName}" (Overview → Data tables): ${dataTableExample.SAMPLE_ROWS.length} prompts for example 5a to send.${line === '1' ? ' n8n 1.x: in the Data table nodes of 5a and 5b, switch Data table from "name" to "From list" and pick it (this n8n runs with DB_SQLITE_POOL_SIZE=2, as example 5\'s note asks).' : ''}`);
 		say('');
 		if (apiKey) {
 			say(`Credential "TTAPI account": the REAL TTAPI (${lib.realTtapiUrl()}, key from TTAPI_API_KEY). Every video costs quota.`);

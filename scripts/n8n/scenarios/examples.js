@@ -19,7 +19,8 @@
 //   5  prompts in a Data Table (05a + 05b, see ../dataTableExample.js): the table made through the
 //      REST API, 05b active, 05a run as the editor's "Execute workflow" → every row updated by its
 //      row ID (two rows share a prompt, one job fails, one prompt is refused at submit, one row was
-//      done before), each job saved once; every callback sent again twice → the table unchanged
+//      done before), each job saved once; every callback sent again twice → the table unchanged.
+//      n8n 1.x runs with DB_SQLITE_POOL_SIZE=2, as the example's note asks (lib.n8nEnv says why)
 // SORA_EXAMPLES=2,3 runs only those (for working on one example).
 
 const fs = require('node:fs');
@@ -107,7 +108,7 @@ async function runLine(line, log) {
 		const folder = lib.realFolder(path.join(tmp, 'videos'));
 		sim = await startSimulator({ port: 0, apiKeys: [lib.SIM_API_KEY], queueMs: 100, renderMs: 1200, videoBytes: VIDEO_BYTES, queueLimit: 5 });
 		llm = await startFakeOpenAi({ port: 0 });
-		n8n = await rt.createN8nInstance({ line, n8n: info, env: lib.n8nEnv(folder), log: (m) => log(`  [n8n ${info.version}] ${m}`) });
+		n8n = await rt.createN8nInstance({ line, n8n: info, env: lib.n8nEnv(folder, line), log: (m) => log(`  [n8n ${info.version}] ${m}`) });
 
 		const secret = lib.randomSecret();
 		await n8n.importCredentials([lib.ttapiCredential({ simUrl: sim.url, callbackSecret: secret }), lib.openAiCredential(`${llm.url}/v1`)]);
