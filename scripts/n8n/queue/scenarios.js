@@ -13,6 +13,7 @@ const rt = require('../runtime');
 const wf = require('./workflows');
 const { nodeItems } = require('./db');
 const h = require('./harness');
+const { dataTableRow } = require('./dataTableRow');
 
 const RENDERS_7 = [2650, 3350, 2900, 3150, 2750, 3450, 3050];
 const CALLBACK = { waitMode: 'callback', maxWaitMinutes: 10 };
@@ -377,6 +378,7 @@ function scenarios({ triggerWorkflows }) {
 			},
 		}),
 		...triggerWorkflows.flatMap(({ name, build }) => [triggerRow({ variant: name, build, concurrent: false }), triggerRow({ variant: name, build, concurrent: true })]),
+		dataTableRow(),
 		killWebhookRow(),
 		killWorkerWhileWaitingRow(),
 		pollKillWorkerRow(),
