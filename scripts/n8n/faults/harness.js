@@ -105,10 +105,9 @@ async function setupLine(line, { log, packageDir }) {
 		triggerWrongKey: wf.triggerWorkflow('wrongKey', credList.wrongKey, sink.url),
 		stockWebhook: wf.stockWebhookWorkflow(sink.url),
 	};
-	for (const w of Object.values(workflows)) {
-		await n8n.importWorkflow(w);
-		await n8n.activateWorkflow(w.id);
-	}
+	// one import for all (each n8n CLI call boots n8n), then one activation each
+	await n8n.importWorkflows(Object.values(workflows));
+	for (const w of Object.values(workflows)) await n8n.activateWorkflow(w.id);
 	await n8n.start();
 	const startUrl = `${n8n.baseUrl}/webhook/${wf.START_PATH}`;
 	const { callbackToken, CALLBACK_TOKEN_PARAM, TRIGGER_TOKEN_SCOPE } = loadCallbackAuth(packageDir);
