@@ -22,7 +22,7 @@ const EXPECTED = {
 		shows: ['pollIntervalSeconds', 'timeoutMinutes', 'maxWaitMinutes', 'maxJobsInFlight', 'downloadVideo'],
 		hides: [],
 		options: ['Put Video in Field', 'Safety Check Every (Minutes)', 'Verify With TTAPI'],
-		notice: /^Auto waits for TTAPI's callback .* polls otherwise/,
+		notice: /^Auto waits for TTAPI's callback, as Wait for Callback does, on n8n 2\.x .*; otherwise it polls/,
 	},
 	callback: {
 		shows: ['pollIntervalSeconds', 'maxWaitMinutes', 'maxJobsInFlight', 'downloadVideo'],
