@@ -804,6 +804,28 @@ describe('callbacks', () => {
       await rx.close();
     }
   });
+
+  test('endJob ends a rendering job now: final record, callback sent; an ended job stays as it was', async () => {
+    const rx = await startReceiver([200, 200]);
+    try {
+      sim = await startSimulator({ ...FAST, apiKeys: [KEY] });
+      const jobId = await submitOk({ model: 'sora-2', prompt: '[sim:render=600000] held', hookUrl: `${rx.base}/hook` });
+      await waitFor(() => sim.getJob(jobId)?.status === 'ON_QUEUE');
+      expect(rx.hits).toHaveLength(0);
+      expect(sim.endJob(jobId).status).toBe('SUCCESS');
+      await waitFor(() => rx.hits.length === 1);
+      expect(JSON.parse(rx.hits[0].body)).toMatchObject({ status: 'SUCCESS', jobId });
+      const fetched = await fetchJob(jobId);
+      expect(fetched.json.data.videoUrl).toContain(jobId);
+      const endedAt = sim.getJob(jobId)?.endedAt;
+      expect(sim.endJob(jobId).endedAt).toBe(endedAt);
+      await sleep(100);
+      expect(rx.hits).toHaveLength(1);
+      expect(() => sim.endJob('no-such-job')).toThrow(/not found/);
+    } finally {
+      await rx.close();
+    }
+  });
 });
 
 describe('video file', () => {

@@ -19,11 +19,18 @@ const RENDERS_7 = [2650, 3350, 2900, 3150, 2750, 3450, 3050];
 const CALLBACK = { waitMode: 'callback', maxWaitMinutes: 10 };
 const POLL = { waitMode: 'poll', pollIntervalSeconds: 1, timeoutMinutes: 5 };
 
-const batchExpected = (n, { callbacks }) =>
-	`${n}/${n} items out SUCCESS with their job ID · 1 submission per item · execution success, none left waiting/running · final ≤ ${h.sec(h.FINAL_WITHIN_MS)} after the last job ended · each item reaches the next node once${callbacks ? ' · TTAPI callbacks reach both webhook processors' : ''}`;
+/** What a batch's own part of the expectation is: callbacks reach both processors, or (n8n 1.x Wait for Callback) it polls. */
+const modeExpected = ({ callbacks, polls }) =>
+	callbacks
+		? ' · waitMode "callback" · TTAPI callbacks reach both webhook processors'
+		: polls
+			? ' · it polls (n8n 1.x): waitMode "poll", no hookUrl sent, no call to the resume URL'
+			: ' · waitMode "poll"';
+const batchExpected = (n, mode) =>
+	`${n}/${n} items out SUCCESS with their job ID · 1 submission per item · execution success, none left waiting/running · final ≤ ${h.sec(h.FINAL_WITHIN_MS)} after the last job ended · each item reaches the next node once${modeExpected(mode)}`;
 
 /** Start a batch, wait for its end, judge it. */
-async function runBatch(ctx, s, { renders, callbacks, during, extraFacts }) {
+async function runBatch(ctx, s, { renders, callbacks, polls, during, extraFacts }) {
 	const prompts = h.promptsFor(s.key, renders);
 	const flow = s.flows.batch;
 	const t0 = await ctx.startBatch(flow, prompts);
@@ -36,20 +43,25 @@ async function runBatch(ctx, s, { renders, callbacks, during, extraFacts }) {
 	if (after) await after();
 	const facts = await h.batchFacts(ctx, s, { flow, execId, prompts, t0, waited });
 	if (extraFacts) extraFacts(facts, notes, extra);
-	const judged = h.judgeBatch(facts, { callbacks, extra });
+	const judged = h.judgeBatch(facts, { callbacks, polls, extra });
 	return { ...judged, observed: [...notes, judged.observed].join(' · '), details: [`execution ${execId}`, ...judged.details] };
 }
 
-function batchRow({ id, title, renders, params, callbacks = false, sim, phase = 'together', during, extraFacts, expected, limitSeconds = 200 }) {
+/**
+ * callbacks: a Wait for Callback batch that waits for TTAPI's callbacks (n8n 2.x); polls: a Wait
+ * for Callback batch on n8n 1.x, where the node polls instead (1.x could resume a paused execution
+ * twice when two callbacks meet on two processes).
+ */
+function batchRow({ id, title, renders, params, callbacks = false, polls = false, sim, phase = 'together', during, extraFacts, expected, limitSeconds = 200 }) {
 	return {
 		id,
 		title,
 		phase,
 		sim,
 		limitSeconds,
-		expected: expected || batchExpected(renders.length, { callbacks }),
+		expected: expected || batchExpected(renders.length, { callbacks, polls }),
 		flows: (b) => ({ batch: b.batch('batch', params) }),
-		run: (ctx, s) => runBatch(ctx, s, { renders, callbacks, during, extraFacts }),
+		run: (ctx, s) => runBatch(ctx, s, { renders, callbacks, polls, during, extraFacts }),
 	};
 }
 
@@ -359,12 +371,22 @@ function pollKillWorkerRow() {
 }
 
 // ------------------------------------------------------------------ the list
-function scenarios({ triggerWorkflows }) {
+/**
+ * The rows of a line. On n8n 1.x Wait for Callback polls: callback-3 and callback-7 check that it
+ * does (and sends no hookUrl); the rows about callbacks and what kills interrupt run on 2.x only
+ * (on 1.x nothing calls back, and a killed worker of a polling batch is poll-kill-worker).
+ */
+function scenarios({ triggerWorkflows, line = '2' }) {
+	const waits = line !== '1';
+	// On 1.x the batch polls at its Poll Interval: 1 s, as in poll-7 (the default 15 s would put
+	// the last result up to 15 s after the last job's end, at the edge of FINAL_WITHIN_MS).
+	const waitMode = waits ? { callbacks: true, params: CALLBACK } : { polls: true, params: { ...CALLBACK, pollIntervalSeconds: 1 } };
+	const onlyWaiting = (rows) => (waits ? rows : []);
 	return [
 		batchRow({ id: 'poll-7', title: 'Poll batch, 7 items, Max Jobs in Flight 3', renders: RENDERS_7, params: POLL }),
-		batchRow({ id: 'callback-3', title: 'Wait for Callback, 3 items (N ≤ Max Jobs in Flight 3), 2 webhook processors', renders: [2700, 3300, 3000], params: CALLBACK, callbacks: true }),
-		batchRow({ id: 'callback-7', title: 'Wait for Callback, 7 items (N > Max Jobs in Flight 3), 2 webhook processors', renders: RENDERS_7, params: CALLBACK, callbacks: true }),
-		batchRow({
+		batchRow({ id: 'callback-3', title: `Wait for Callback, 3 items (N ≤ Max Jobs in Flight 3), ${waits ? '2 webhook processors' : 'n8n 1.x: it polls (every second)'}`, renders: [2700, 3300, 3000], ...waitMode }),
+		batchRow({ id: 'callback-7', title: `Wait for Callback, 7 items (N > Max Jobs in Flight 3), ${waits ? '2 webhook processors' : 'n8n 1.x: it polls (every second)'}`, renders: RENDERS_7, ...waitMode }),
+		...onlyWaiting([batchRow({
 			id: 'callback-duplicated-shuffled',
 			title: 'Wait for Callback, 3 items, every callback delivered twice, in shuffled order (random 0–1.5 s delay per delivery)',
 			renders: [2900, 3000, 3100],
@@ -376,11 +398,10 @@ function scenarios({ triggerWorkflows }) {
 				const { endOrder, arrivals } = arrivalOrder(facts);
 				notes.push(`jobs ended ${endOrder.join(' ')}; callbacks arrived ${arrivals.join(' ')}`);
 			},
-		}),
+		})]),
 		...triggerWorkflows.flatMap(({ name, build }) => [triggerRow({ variant: name, build, concurrent: false }), triggerRow({ variant: name, build, concurrent: true })]),
 		dataTableRow(),
-		killWebhookRow(),
-		killWorkerWhileWaitingRow(),
+		...onlyWaiting([killWebhookRow(), killWorkerWhileWaitingRow()]),
 		pollKillWorkerRow(),
 	];
 }
