@@ -55,6 +55,10 @@ const params = (extra: Record<string, NodeParameterValueType> = {}): Record<stri
 	...extra,
 });
 
+/** A Sora Trigger listening as an active workflow's webhook, with this test's credential. */
+const startTriggerServer = (extra: Record<string, NodeParameterValueType> = {}) =>
+	startWebhookServer({ node: SoraTrigger, parameters: params(extra), credentials: credentials() as never, credentialTypes: [TtApi], workflowId });
+
 async function submitJob(prompt: string, hookUrl?: string): Promise<string> {
 	const response = await fetch(`${sim.url}/sora/generations`, {
 		method: 'POST',
@@ -608,13 +612,7 @@ describe('Sora Trigger: secrets', () => {
 
 describe('Sora Trigger: real callbacks from the simulator', () => {
 	it('the batch pattern: each finished job starts one execution; duplicates and token-less calls start none', async () => {
-		const server = await startWebhookServer({
-			node: SoraTrigger,
-			parameters: params(),
-			credentials: credentials() as never,
-			credentialTypes: [TtApi],
-			workflowId,
-		});
+		const server = await startTriggerServer();
 		try {
 			const hookUrl = `${server.webhookUrl}?${CALLBACK_TOKEN_PARAM}=${TOKEN}`;
 			const ok = await submitJob('first video', hookUrl);
@@ -655,13 +653,7 @@ describe('Sora Trigger: real callbacks from the simulator', () => {
 	});
 
 	it('past its answer budget, the HTTP answer reaches TTAPI while the trigger is still verifying', async () => {
-		const server = await startWebhookServer({
-			node: SoraTrigger,
-			parameters: params(),
-			credentials: credentials() as never,
-			credentialTypes: [TtApi],
-			workflowId,
-		});
+		const server = await startTriggerServer();
 		try {
 			const { jobId } = await finishedJob();
 			sim.injectFault({ endpoint: 'fetch', kind: 'slow', delayMs: ANSWER_WITHIN_MS + 2000 });
@@ -679,13 +671,7 @@ describe('Sora Trigger: real callbacks from the simulator', () => {
 	});
 
 	it('Sora Generate in "Don\'t wait" mode with the trigger URL as callback URL → one execution per prompt', async () => {
-		const server = await startWebhookServer({
-			node: SoraTrigger,
-			parameters: params({ downloadVideo: true }),
-			credentials: credentials() as never,
-			credentialTypes: [TtApi],
-			workflowId,
-		});
+		const server = await startTriggerServer({ downloadVideo: true });
 		try {
 			const callbackUrl = `${server.webhookUrl}?${CALLBACK_TOKEN_PARAM}=${TOKEN}`;
 			const submitted = await runSora(
@@ -712,13 +698,7 @@ describe('Sora Trigger: Callback Data (Sora Generate, Don\'t Wait → the trigge
 	const callbackData = (...fields: Array<[string, string]>) => ({ fields: fields.map(([name, value]) => ({ name, value })) });
 
 	it('each item\'s fields come out of the trigger as given, typed; a URL with changed data is refused 401', async () => {
-		const server = await startWebhookServer({
-			node: SoraTrigger,
-			parameters: params(),
-			credentials: credentials() as never,
-			credentialTypes: [TtApi],
-			workflowId,
-		});
+		const server = await startTriggerServer();
 		try {
 			const input = [
 				{ prompt: 'row one', row: 1, sheet: 'sheet-A', meta: { tag: 'x', n: [1, 2] } },
@@ -803,13 +783,7 @@ describe('Sora Trigger: character jobs', () => {
 	});
 
 	it("Create Character (Don't Wait, Callback URL = the trigger's URL) → kind character with the character's fields and Callback Data; no download", async () => {
-		const server = await startWebhookServer({
-			node: SoraTrigger,
-			parameters: params({ downloadVideo: true }),
-			credentials: credentials() as never,
-			credentialTypes: [TtApi],
-			workflowId,
-		});
+		const server = await startTriggerServer({ downloadVideo: true });
 		try {
 			const submitted = await runSora(
 				sim,

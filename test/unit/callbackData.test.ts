@@ -1,18 +1,8 @@
-import { InputError } from '../../nodes/SoraGenerate/actions/generateVideo/generationRequest';
 import { MAX_CALLBACK_DATA_BYTES, readCallbackData } from '../../nodes/SoraGenerate/actions/generateVideo/callbackData';
 import { decodeCallbackPayload, encodeCallbackPayload } from '../../nodes/shared/callbackAuth';
+import { inputErrorOf } from './inputError';
 
 const fields = (...pairs: Array<[unknown, unknown]>) => ({ fields: pairs.map(([name, value]) => ({ name, value })) });
-
-function inputError(run: () => unknown): InputError {
-	try {
-		run();
-	} catch (error) {
-		expect(error).toBeInstanceOf(InputError);
-		return error as InputError;
-	}
-	throw new Error('expected an InputError');
-}
 
 describe('readCallbackData', () => {
 	it.each([
@@ -46,13 +36,13 @@ describe('readCallbackData', () => {
 		['a name that is not text', fields([5, 1]), /field 1 has no name/],
 		['a name used twice', fields(['row', 1], [' row', 2]), /the field name "row" is used twice/],
 	])('refuses %s', (_name, raw, message) => {
-		expect(inputError(() => readCallbackData(raw)).message).toMatch(message);
+		expect(inputErrorOf(() => readCallbackData(raw)).message).toMatch(message);
 	});
 
 	it(`allows ${MAX_CALLBACK_DATA_BYTES} bytes of JSON, and refuses one byte more, naming the field and the limit`, () => {
 		// {"n":"…"} is 8 bytes around the value.
 		expect(readCallbackData(fields(['n', 'x'.repeat(MAX_CALLBACK_DATA_BYTES - 8)]))).toBeDefined();
-		const error = inputError(() => readCallbackData(fields(['n', 'x'.repeat(MAX_CALLBACK_DATA_BYTES - 7)])));
+		const error = inputErrorOf(() => readCallbackData(fields(['n', 'x'.repeat(MAX_CALLBACK_DATA_BYTES - 7)])));
 		expect(error.field).toBe('Callback Data');
 		expect(error.message).toBe(
 			`Invalid "Callback Data": is ${MAX_CALLBACK_DATA_BYTES + 1} bytes as JSON; the limit is ${MAX_CALLBACK_DATA_BYTES} bytes, because it travels in the callback URL. Keep to small values such as a row number or an ID, and look the rest up in the trigger workflow.`,
@@ -60,7 +50,7 @@ describe('readCallbackData', () => {
 	});
 
 	it('counts bytes, not characters (UTF-8)', () => {
-		const error = inputError(() => readCallbackData(fields(['n', 'é'.repeat(600)])));
+		const error = inputErrorOf(() => readCallbackData(fields(['n', 'é'.repeat(600)])));
 		expect(error.message).toMatch(/is 1208 bytes as JSON/);
 	});
 });

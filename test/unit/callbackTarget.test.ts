@@ -1,7 +1,6 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { callbackUrlFromOptions, resolveCallbackUrl } from '../../nodes/SoraGenerate/actions/generateVideo/callbackTarget';
-import { InputError } from '../../nodes/SoraGenerate/actions/generateVideo/generationRequest';
 import {
 	CALLBACK_DATA_PARAM,
 	CALLBACK_TOKEN_PARAM,
@@ -10,6 +9,7 @@ import {
 	triggerToken,
 } from '../../nodes/shared/callbackAuth';
 import { checkCallbackUrl } from '../../nodes/SoraGenerateTrigger/callbackRequest';
+import { inputErrorOf } from './inputError';
 
 const SECRET = 'unit-callback-secret-77';
 const VIDEO = encodeCallbackPayload({ kind: 'video', data: {} });
@@ -40,15 +40,6 @@ function contextWithResumeUrl(resumeUrl: unknown): IExecuteFunctions {
 
 const ctx = contextWithResumeUrl('https://n8n.mycompany.com/webhook-waiting/314');
 
-function inputErrorOf(run: () => unknown): InputError {
-	try {
-		run();
-	} catch (error) {
-		expect(error).toBeInstanceOf(InputError);
-		return error as InputError;
-	}
-	throw new Error('expected an InputError');
-}
 
 describe('resolveCallbackUrl', () => {
 	it('turns a bare Sora Trigger path into this n8n\'s Production URL, read from the resume URL', () => {
