@@ -447,6 +447,7 @@ async function createN8nInstance(opts = {}) {
 			let seen = '';
 			instance.versionLoggedAt = undefined;
 			child.stdout.on('data', (d) => {
+				if (process.env.N8N_LOG_TIMES === '1') serverLog.write(`[${new Date().toISOString()}] `);
 				serverLog.write(d);
 				if (readyLine) return;
 				// the ready line can arrive split over two chunks
