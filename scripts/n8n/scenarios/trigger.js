@@ -627,7 +627,7 @@ async function main() {
 	process.exit(all.length && all.every((r) => r.pass) ? 0 : 1);
 }
 
-module.exports = { run };
+module.exports = { run, triggerWorkflow, loadBuiltPackage, API_KEY, SECRET, TRIGGER_NAME, NOOP_NAME };
 
 if (require.main === module) {
 	main().catch((e) => {
