@@ -622,7 +622,8 @@ describe('callbacks', () => {
       expect(JSON.parse(rx.hits[0].body)).toEqual(fetched);
       expect(fetched.data.hookUrl).toBe(hookUrl);
       const recorded = sim.counters().callbacks;
-      expect(recorded).toEqual([{ jobId, url: hookUrl, status: 200, body: 'ok', at: expect.any(String), attempt: 1, reason: 'auto' }]);
+      expect(recorded).toEqual([{ jobId, url: hookUrl, status: 200, body: 'ok', sentAt: expect.any(String), at: expect.any(String), attempt: 1, reason: 'auto' }]);
+      expect(Date.parse(recorded[0].sentAt)).toBeLessThanOrEqual(Date.parse(recorded[0].at));
     } finally {
       await rx.close();
     }
@@ -745,7 +746,7 @@ describe('callbacks', () => {
     }
   });
 
-  test('callbackJitterMs delays each delivery by a seeded 0…N ms, so callbacks arrive out of end order', async () => {
+  test('callbackJitterMs delays each delivery by a seeded 0…N ms (the same seed, the same delays)', async () => {
     const rx = await startReceiver();
     try {
       const jitter = 600;
@@ -754,21 +755,23 @@ describe('callbacks', () => {
       for (let i = 0; i < 6; i++) {
         ids.push(await submitOk({ model: 'sora-2', prompt: `j${i} [sim:render=${i * 40}]`, hookUrl: `${rx.base}/j${i}` }));
       }
-      await waitFor(() => rx.hits.length === 6, 5000);
+      await waitFor(() => rx.hits.length === 6, 10_000);
       const jobs = ids.map((id) => sim.getJob(id));
-      const delays = jobs.map((job) => Date.parse(job.callbacks[0].at) - Date.parse(job.endedAt));
-      for (const d of delays) expect(d).toBeLessThanOrEqual(jitter + 300);
-      // the jobs ended in submission order (40 ms apart); the seeded delays reorder their callbacks
-      const endOrder = [...jobs].sort((a, b) => Date.parse(a.endedAt) - Date.parse(b.endedAt)).map((job) => job.jobId);
-      expect(endOrder).toEqual(ids);
-      const arrival = rx.hits.map((hit) => ids[Number(/\/j(\d)/.exec(hit.url)?.[1])]);
-      expect(arrival).not.toEqual(endOrder);
-      // the same seed gives the same delays
       const { CallbackSender } = require('./simulator/callbacks');
       const draws = (/** @type {number} */ seed) => {
         const sender = new CallbackSender(/** @type {any} */ ({ getConfig: () => ({ callbackJitterMs: jitter, callbackJitterSeed: seed }) }));
         return Array.from({ length: 6 }, () => sender.nextJitterMs());
       };
+      // Deliveries draw their delay in the order the jobs end; each callback comes at least that
+      // long after its job ended (only lower bounds: a loaded machine may add any delay).
+      const endOrder = [...jobs].sort((a, b) => Date.parse(a.endedAt) - Date.parse(b.endedAt));
+      const drawn = draws(7);
+      endOrder.forEach((job, index) => {
+        expect(Date.parse(job.callbacks[0].at) - Date.parse(job.endedAt)).toBeGreaterThanOrEqual(drawn[index] - 2);
+      });
+      // The delays differ by more than the 40 ms between the ends, so they reorder the callbacks
+      // (which order they arrive in on a loaded machine is not asserted: any delivery may come late).
+      expect(Math.max(...drawn) - Math.min(...drawn)).toBeGreaterThan(200);
       expect(draws(7)).toEqual(draws(7));
       expect(draws(7)).not.toEqual(draws(8));
       expect(draws(7).every((d) => d >= 0 && d <= jitter)).toBe(true);
@@ -797,6 +800,28 @@ describe('callbacks', () => {
       expect(JSON.parse(rx.hits[3].body)).toEqual({ forged: true });
       const noHook = await submitOk({ model: 'sora-2', prompt: 'no hook' });
       await expect(sim.sendCallback(noHook)).rejects.toThrow(/hookUrl/);
+    } finally {
+      await rx.close();
+    }
+  });
+
+  test('endJob ends a rendering job now: final record, callback sent; an ended job stays as it was', async () => {
+    const rx = await startReceiver([200, 200]);
+    try {
+      sim = await startSimulator({ ...FAST, apiKeys: [KEY] });
+      const jobId = await submitOk({ model: 'sora-2', prompt: '[sim:render=600000] held', hookUrl: `${rx.base}/hook` });
+      await waitFor(() => sim.getJob(jobId)?.status === 'ON_QUEUE');
+      expect(rx.hits).toHaveLength(0);
+      expect(sim.endJob(jobId).status).toBe('SUCCESS');
+      await waitFor(() => rx.hits.length === 1);
+      expect(JSON.parse(rx.hits[0].body)).toMatchObject({ status: 'SUCCESS', jobId });
+      const fetched = await fetchJob(jobId);
+      expect(fetched.json.data.videoUrl).toContain(jobId);
+      const endedAt = sim.getJob(jobId)?.endedAt;
+      expect(sim.endJob(jobId).endedAt).toBe(endedAt);
+      await sleep(100);
+      expect(rx.hits).toHaveLength(1);
+      expect(() => sim.endJob('no-such-job')).toThrow(/not found/);
     } finally {
       await rx.close();
     }

@@ -5,7 +5,7 @@ export const DEFAULT_TRIGGER_PATH = 'ttapi-sora';
 export const soraTriggerProperties: INodeProperties[] = [
 	{
 		displayName:
-			"To start this workflow from TTAPI's callbacks: in Sora Generate set Wait for Result to Don't Wait and Options → Callback URL to this trigger's Path (e.g. ttapi-sora) or to its Production URL (above, under Webhook URLs, switch from Test URL to Production URL). Sora Generate adds the security token itself. Use the same TTAPI credential, with a Callback Secret, on both nodes, and activate (n8n 1.x) or publish (n8n 2.x) this workflow before submitting jobs.",
+			"To start this workflow from TTAPI's callbacks: in Sora Generate (Video → Generate or Character → Create) set Wait for Result to Don't Wait and Options → Callback URL to this trigger's Path (e.g. ttapi-sora) or to its Production URL (above, under Webhook URLs, switch from Test URL to Production URL). Sora Generate adds the security token itself, and Options → Callback Data comes out here as callbackData. Use the same TTAPI credential, with a Callback Secret, on both nodes, and activate (n8n 1.x) or publish (n8n 2.x) this workflow before submitting jobs.",
 		name: 'notice',
 		type: 'notice',
 		default: '',
@@ -29,21 +29,21 @@ export const soraTriggerProperties: INodeProperties[] = [
 			{
 				name: 'Failed Jobs Only',
 				value: 'failed',
-				description: 'Start the workflow only for jobs that failed',
+				description: 'Start the workflow only for video and character jobs that failed',
 			},
 			{
 				name: 'Succeeded and Failed Jobs',
 				value: 'both',
-				description: 'Start the workflow for every finished job; the field "event" tells which',
+				description: 'Start the workflow for every finished video and character job; the fields "event" and "kind" tell which',
 			},
 			{
 				name: 'Succeeded Jobs Only',
 				value: 'succeeded',
-				description: 'Start the workflow only for jobs that produced a video',
+				description: 'Start the workflow only for jobs that produced a video or a character',
 			},
 		],
 		default: 'both',
-		description: 'Which finished jobs start the workflow',
+		description: 'Which finished jobs (videos and characters) start the workflow',
 	},
 	{
 		displayName: 'Verify With TTAPI',
@@ -59,7 +59,7 @@ export const soraTriggerProperties: INodeProperties[] = [
 		type: 'boolean',
 		default: false,
 		description:
-			'Whether to download the MP4 of a succeeded job into the binary data of the output item. If the download fails, the workflow still starts, with the video URL and the field "downloadError".',
+			'Whether to download the MP4 of a succeeded video job into the binary data of the output item (character jobs have no video). If the download fails, the workflow still starts, with the video URL and the field "downloadError".',
 	},
 	{
 		displayName: 'Put Video in Field',

@@ -1,6 +1,13 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { CALLBACK_TOKEN_PARAM, TRIGGER_TOKEN_SCOPE, callbackToken, tokenMatches } from '../shared/callbackAuth';
+import type { CallbackPayload } from '../shared/callbackAuth';
+import {
+	CALLBACK_DATA_PARAM,
+	CALLBACK_TOKEN_PARAM,
+	decodeCallbackPayload,
+	tokenMatches,
+	triggerToken,
+} from '../shared/callbackAuth';
 import { JOB_STATUS, RUNNING_STATUSES } from '../shared/constants';
 import { isTtapiJobRecord } from '../shared/normalise';
 import { readJobId } from '../shared/soraApi';
@@ -26,6 +33,14 @@ export const REFUSAL = {
 		httpCode: 401,
 		error: `Missing or wrong ${CALLBACK_TOKEN_PARAM} in the callback URL. Send callbacks through Sora Generate with the same TTAPI credential as the trigger: it adds the token to the URL.`,
 	},
+	alteredData: {
+		httpCode: 401,
+		error: `The callback URL's ${CALLBACK_DATA_PARAM} (the job's kind and Callback Data) does not match its ${CALLBACK_TOKEN_PARAM}: the URL was changed after Sora Generate made it, or Sora Generate used a TTAPI credential with another Callback Secret.`,
+	},
+	unreadableData: {
+		httpCode: 400,
+		error: `The callback URL's ${CALLBACK_DATA_PARAM} cannot be read. Send callbacks through Sora Generate: it writes it.`,
+	},
 	notJson: { httpCode: 400, error: 'The callback body is not JSON.' },
 	notRecord: {
 		httpCode: 400,
@@ -39,17 +54,40 @@ export function readCallbackSecret(credentials: IDataObject): string | undefined
 	return typeof secret === 'string' && secret.length > 0 ? secret : undefined;
 }
 
+/** One query parameter's values (n8n gives a repeated parameter as a list). */
+function queryValues(query: unknown, name: string): unknown[] {
+	if (!query || typeof query !== 'object') return [];
+	const given = (query as IDataObject)[name];
+	if (given === undefined) return [];
+	return Array.isArray(given) ? given : [given];
+}
+
+export type CheckedCallbackUrl =
+	/** `payload` is what Sora Generate signed into the URL; undefined for a URL with the token only. */
+	| { ok: true; payload?: CallbackPayload }
+	| { ok: false; refusal: CallbackRefusal };
+
 /**
- * Whether the request's query carries the trigger token made from `secret`. A repeated parameter
+ * Whether the callback URL is one Sora Generate made with `secret`, and what it carries. A URL
+ * with ttapiData must carry the token made from that ttapiData (so nobody can change the job's
+ * kind or Callback Data, nor drop them); one without, the plain trigger token. A repeated token
  * (a URL pasted with the token already in it, then given the token again) passes when one of the
  * values is right.
  */
-export function hasValidToken(secret: string, query: unknown): boolean {
-	if (!query || typeof query !== 'object') return false;
-	const given = (query as IDataObject)[CALLBACK_TOKEN_PARAM];
-	const expected = callbackToken(secret, TRIGGER_TOKEN_SCOPE);
-	const values = Array.isArray(given) ? given : [given];
-	return values.some((value) => tokenMatches(expected, value));
+export function checkCallbackUrl(secret: string, query: unknown): CheckedCallbackUrl {
+	const tokens = queryValues(query, CALLBACK_TOKEN_PARAM);
+	const payloads = queryValues(query, CALLBACK_DATA_PARAM);
+	if (!tokens.length) return { ok: false, refusal: REFUSAL.badToken };
+	if (!payloads.length) {
+		const expected = triggerToken(secret);
+		return tokens.some((token) => tokenMatches(expected, token)) ? { ok: true } : { ok: false, refusal: REFUSAL.badToken };
+	}
+	const encoded = payloads[0];
+	if (payloads.length > 1 || typeof encoded !== 'string') return { ok: false, refusal: REFUSAL.alteredData };
+	const expected = triggerToken(secret, encoded);
+	if (!tokens.some((token) => tokenMatches(expected, token))) return { ok: false, refusal: REFUSAL.alteredData };
+	const payload = decodeCallbackPayload(encoded);
+	return payload ? { ok: true, payload } : { ok: false, refusal: REFUSAL.unreadableData };
 }
 
 export type ParsedCallback =

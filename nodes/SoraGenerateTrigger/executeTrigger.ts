@@ -76,7 +76,8 @@ async function withVideo(
 	const json: IDataObject = { ...item.json };
 	const out: INodeExecutionData = { json, pairedItem: { item: itemIndex } };
 	if (item.binary) out.binary = item.binary;
-	if (!field || json.event !== 'succeeded') return out;
+	// Characters have no video; items from before the kind was output are videos.
+	if (!field || json.event !== 'succeeded' || (json.kind ?? 'video') !== 'video') return out;
 	const jobId = String(json.jobId);
 	const videoUrl = typeof json.videoUrl === 'string' ? json.videoUrl : '';
 	if (!videoUrl) {

@@ -1,7 +1,6 @@
 import type { IDataObject, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import { TTAPI_CREDENTIAL_TYPE } from '../shared/constants';
-import { normaliseJobResult } from '../shared/normalise';
 import { fetchJob } from '../shared/soraApi';
 import { createTtApiClient } from '../shared/transport';
 import { answerWithin, TTAPI_ANSWER_WITHIN_MS } from '../shared/webhookAnswer';
@@ -10,11 +9,12 @@ import {
 	REFUSAL,
 	eventForStatus,
 	eventPasses,
-	hasValidToken,
+	checkCallbackUrl,
 	parseCallbackBody,
 	readCallbackSecret,
 } from './callbackRequest';
-import { dedupeKey, rememberInStaticData, seenInStaticData } from './dedupe';
+import { dedupeKey, rememberInStaticData, savedBeforeAnswer, seenInStaticData } from './dedupe';
+import { TRIGGER_JOB_KINDS, kindOfCallback } from './jobKind';
 
 /** Lookups tried before giving up on verification (with backoff 1 s, 2 s, 4 s between them). */
 export const VERIFY_ATTEMPTS = 4;
@@ -83,7 +83,8 @@ export async function handleCallback(this: IWebhookFunctions): Promise<IWebhookR
 	}
 	const secret = readCallbackSecret(credentials);
 	if (!secret) return refuse(REFUSAL.noSecret);
-	if (!hasValidToken(secret, this.getQueryData())) return refuse(REFUSAL.badToken);
+	const callbackUrl = checkCallbackUrl(secret, this.getQueryData());
+	if (!callbackUrl.ok) return refuse(callbackUrl.refusal);
 
 	const parsed = parseCallbackBody(this.getBodyData());
 	if (!parsed.ok) return refuse(parsed.refusal);
@@ -107,7 +108,8 @@ export async function handleCallback(this: IWebhookFunctions): Promise<IWebhookR
 		let verifyError: string | undefined;
 		if (settings.verify) {
 			try {
-				const fetched = await fetchJob(await createTtApiClient(this), jobId, { maxAttempts: VERIFY_ATTEMPTS });
+				const lookUp = TRIGGER_JOB_KINDS[kindOfCallback(callbackUrl.payload, record)].lookUp;
+				const fetched = await fetchJob(await createTtApiClient(this), jobId, { maxAttempts: VERIFY_ATTEMPTS, lookUp });
 				const unknown = unknownJobMessage(fetched);
 				if (unknown) throw new Error(`TTAPI does not know job ${jobId} under this credential's API key: ${unknown}`);
 				record = fetched;
@@ -120,16 +122,19 @@ export async function handleCallback(this: IWebhookFunctions): Promise<IWebhookR
 			}
 		}
 
-		const result = normaliseJobResult(record, jobId);
+		const kind = kindOfCallback(callbackUrl.payload, record);
+		const result = TRIGGER_JOB_KINDS[kind].normalise(record, jobId);
 		const event = eventForStatus(result.status);
 		if (event === 'running' || !eventPasses(settings.events, event) || handled(result.status)) return nothingStarts();
 
-		const json: IDataObject = { ...result, event, verified };
+		const json: IDataObject = { kind, ...result, event, verified, callbackData: callbackUrl.payload?.data ?? {} };
 		if (verifyError) json.verifyError = verifyError;
 		const item: INodeExecutionData = { json };
-		// The video is downloaded in the execution (executeTrigger.ts), after its own duplicate check.
-		if (staticData) rememberInStaticData(staticData, dedupeKey(jobId, result.status));
-		return reply.start([[item]]);
+		// A video is downloaded in the execution (executeTrigger.ts), after its own duplicate check.
+		if (!staticData) return reply.start([[item]]);
+		const remember = () => rememberInStaticData(staticData, dedupeKey(jobId, result.status));
+		remember();
+		return savedBeforeAnswer(reply.start([[item]]), remember);
 	} catch (error) {
 		// Not expected (every known failure becomes part of the item). Throwing would make n8n
 		// answer 500 and TTAPI resend a callback we could not handle either: answer and log.

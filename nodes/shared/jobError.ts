@@ -48,3 +48,10 @@ export function unauthorizedError(ttapiMessage: string | undefined): SoraJobErro
 		},
 	);
 }
+
+/** What is kept of a failure while an execution waits: plain fields, stored with the execution. */
+export function failureOf(error: unknown): { message: string; description?: string; jobId?: string; status?: string } {
+	if (!(error instanceof SoraJobError)) return { message: (error as Error)?.message ?? String(error) };
+	const { jobId, status, description } = error.details;
+	return { message: error.message, description, jobId, status };
+}

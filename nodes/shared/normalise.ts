@@ -63,3 +63,18 @@ export function isTtapiJobRecord(body: unknown): body is IDataObject {
 	const record = body as IDataObject;
 	return typeof record.status === 'string' && readJobId(record) !== undefined;
 }
+
+/**
+ * Whether a TTAPI job record is a character's or a video's, from its shape, for callbacks whose
+ * URL does not say (URLs made before Sora Generate signed the kind into them, or by hand). A
+ * character record names its character, or has the character request's fields (url, timestamps)
+ * and none of a video's (prompt, model, videoUrl); anything else is read as a video.
+ */
+export function recordKind(raw: IDataObject): 'video' | 'character' {
+	const data = (raw.data && typeof raw.data === 'object' && !Array.isArray(raw.data) ? raw.data : {}) as IDataObject;
+	const has = (name: string) => data[name] !== undefined && data[name] !== null && data[name] !== '';
+	if (['characterId', 'character_id'].some(has)) return 'character';
+	const videoFields = ['prompt', 'model', 'videoUrl', 'video_url'].some(has);
+	const characterFields = ['url', 'character_url', 'timestamps', 'character_timestamps'].some(has);
+	return characterFields && !videoFields ? 'character' : 'video';
+}

@@ -1,4 +1,4 @@
-import type { IDataObject, INodeExecutionData, IWebhookResponseData } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import { runLater } from './backoff';
 
@@ -32,4 +32,27 @@ export function answerWithin(response: ResponseLike, body: IDataObject, withinMs
 			return { webhookResponse: body, workflowData };
 		},
 	};
+}
+
+/** Answers a webhook call with `status` and `body` itself (n8n then sends nothing more). */
+export function answerWith(context: IWebhookFunctions, status: number, body: IDataObject): IWebhookResponseData {
+	context.getResponseObject().status(status).json(body);
+	return { noWebhookResponse: true };
+}
+
+/**
+ * Makes the items an execution starts (or resumes) with, and lets n8n answer `body` once it has
+ * done so (past the budget we answer ourselves). If making them throws, the call is answered all
+ * the same: the error is the node's, not the caller's.
+ */
+export async function startWithin(response: ResponseLike, body: IDataObject, make: () => Promise<INodeExecutionData[][]>): Promise<IWebhookResponseData> {
+	const reply = answerWithin(response, body);
+	let workflowData: INodeExecutionData[][] | undefined;
+	try {
+		workflowData = await make();
+	} finally {
+		reply.cancel();
+		if (!workflowData) reply.answerNow();
+	}
+	return reply.start(workflowData);
 }

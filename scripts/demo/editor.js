@@ -4,8 +4,9 @@
 //
 // n8n (2.41.1 by default, `--n8n 1` for 1.123.81) at http://localhost:5678 with this package,
 // a "TTAPI account" credential pointing at the local TTAPI simulator, every example workflow
-// imported (example 3b, the Sora Trigger, active), an "OpenAI account" credential pointing at a
-// scripted stand-in for OpenAI so the AI Agent example runs offline, and a printed login.
+// imported (the Sora Triggers of examples 3b and 5b active), the data table "Sora prompts" of
+// example 5 with a few prompts, an "OpenAI account" credential pointing at a scripted stand-in for
+// OpenAI so the AI Agent example runs offline, and a printed login.
 // Ctrl-C stops everything it started. Videos go to demo-output/editor/ (ignored by git).
 
 const net = require('node:net');
@@ -15,6 +16,7 @@ const lib = require('./lib');
 const rt = require('../n8n/runtime');
 const { startSimulator } = require('../../test/simulator');
 const { startFakeOpenAi } = require('./fake-openai');
+const dataTableExample = require('../n8n/dataTableExample');
 
 const HELP = `Usage: npm run editor [-- options]
 
@@ -110,7 +112,7 @@ async function main() {
 			line,
 			n8n: n8nInfo,
 			port: args.port,
-			env: lib.n8nEnv(folder),
+			env: lib.n8nEnv(folder, line),
 			log: (m) => say(`  [n8n] ${m}`),
 		});
 		state.n8n = n8n;
@@ -121,10 +123,16 @@ async function main() {
 			const id = await n8n.importWorkflow(wf);
 			imported.push({ key, id, name: wf.name });
 		}
-		const save = imported.find((w) => w.key === 'save');
-		await n8n.activateWorkflow(save.id);
+		const active = {
+			save: 'Sora Trigger listening on /webhook/ttapi-sora',
+			tableResults: 'Sora Trigger listening on /webhook/ttapi-sora-table',
+		};
+		for (const w of imported.filter((x) => active[x.key])) await n8n.activateWorkflow(w.id);
 		await n8n.start({ timeoutMs: 180_000 });
 		await n8n.rest.setupOwner(OWNER);
+		// Example 5's table, made as a user would in Overview → Data tables
+		const tableName = dataTableExample.tableNameOf(lib.loadExample('tableSubmit'));
+		await dataTableExample.createTable(n8n.rest, tableName, dataTableExample.SAMPLE_ROWS);
 
 		const base = `http://localhost:${args.port}`;
 		say('');
@@ -133,9 +141,11 @@ async function main() {
 		say('');
 		say('Workflows (Overview → Workflows):');
 		for (const w of imported) {
-			say(`  ${w.name}${w.key === 'save' ? '  [active: Sora Trigger listening on /webhook/ttapi-sora]' : ''}`);
+			say(`  ${w.name}${active[w.key] ? `  [active: ${active[w.key]}]` : ''}`);
 			say(`    ${base}/workflow/${w.id}`);
 		}
+		say('');
+		say(`Data table "${tableName}" (Overview → Data tables): ${dataTableExample.SAMPLE_ROWS.length} prompts for example 5a to send.${line === '1' ? ' n8n 1.x: in the Data table nodes of 5a and 5b, switch Data table from "name" to "From list" and pick it (this n8n runs with DB_SQLITE_POOL_SIZE=2, as example 5\'s note asks).' : ''}`);
 		say('');
 		if (apiKey) {
 			say(`Credential "TTAPI account": the REAL TTAPI (${lib.realTtapiUrl()}, key from TTAPI_API_KEY). Every video costs quota.`);

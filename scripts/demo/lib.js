@@ -35,6 +35,8 @@ const EXAMPLES = {
 	submit: { file: '03a-fire-and-forget-submit.json', title: 'fire-and-forget: submit' },
 	save: { file: '03b-fire-and-forget-save.json', title: 'fire-and-forget: Sora Trigger saves' },
 	agent: { file: '04-agent-tool.json', title: 'AI Agent tool' },
+	tableSubmit: { file: '05a-data-table-submit.json', title: 'Data Table: submit the prompts' },
+	tableResults: { file: '05b-data-table-results.json', title: 'Data Table: Sora Trigger writes each result' },
 };
 
 /**
@@ -74,9 +76,20 @@ function realFolder(dir) {
  * `executions/temp` folder and then deletes that folder, so Sora Trigger executions running at the
  * same time lose their downloaded MP4 ("File not found"; n8n-core 1.x FileSystemManager.rename).
  */
-function n8nEnv(folder) {
-	return { N8N_RESTRICT_FILE_ACCESS_TO: folder };
+function n8nEnv(folder, line) {
+	return { N8N_RESTRICT_FILE_ACCESS_TO: folder, ...(String(line) === '1' ? N8N1_SQLITE_POOL : {}) };
 }
+
+/**
+ * n8n 1.x on SQLite, its default database, has one database connection unless DB_SQLITE_POOL_SIZE
+ * is set (its start-up warning asks for it; n8n 2.x always pools). Example 5's Sora Trigger
+ * executions update one data table at the same moment, and on that single connection their
+ * transactions interleave: with 20 videos ending together (scripts/n8n/dataTableStress.js), n8n
+ * 1.123.81 logged TransactionNotStartedError and left 3 to 19 executions running for good in 3 of
+ * 9 runs; with a pool of 2, in none of 7 (2.41.1: none of 2). The example's note asks 1.x users for
+ * the same setting.
+ */
+const N8N1_SQLITE_POOL = { DB_SQLITE_POOL_SIZE: '2' };
 
 /** The real TTAPI's address: https://api.ttapi.io, or TTAPI_BASE_URL (api.ttapi.org, a proxy). */
 function realTtapiUrl() {
@@ -224,6 +237,7 @@ module.exports = {
 	SIM_API_KEY,
 	TTAPI_BASE_URL,
 	loadExample,
+	N8N1_SQLITE_POOL,
 	realFolder,
 	n8nEnv,
 	ttapiCredential,

@@ -433,6 +433,9 @@ async function createN8nInstance(opts = {}) {
 		async start({ timeoutMs = 120_000, settleMs = 1000 } = {}) {
 			if (server) return;
 			const { command, readyLine: readyPattern } = ROLES[role];
+			// The task broker's port is picked now, not when the instance was made: minutes of CLI
+			// calls (and other n8n processes on the machine) lie between, and one could take it.
+			[env.N8N_RUNNERS_BROKER_PORT] = (await freePorts(1)).map(String);
 			serverLog = fs.createWriteStream(logFile, { flags: 'a' });
 			serverLog.write(`\n===== n8n ${command} ${new Date().toISOString()}\n`);
 			const child = spawnTracked(n8n.nodeBin, [n8n.n8nBin, command], {
@@ -444,6 +447,7 @@ async function createN8nInstance(opts = {}) {
 			let seen = '';
 			instance.versionLoggedAt = undefined;
 			child.stdout.on('data', (d) => {
+				if (process.env.N8N_LOG_TIMES === '1') serverLog.write(`[${new Date().toISOString()}] `);
 				serverLog.write(d);
 				if (readyLine) return;
 				// the ready line can arrive split over two chunks

@@ -9,6 +9,7 @@ const ui = require('./ndv');
 
 const SINGLE = 'Sora example 1: single video';
 const TRIGGER_WF = 'Sora example 3b: fire-and-forget, save each video (Sora Trigger)';
+const TABLE_SUBMIT_WF = 'Sora example 5a: prompts from a Data Table, submit';
 const MODES = {
 	auto: 'Auto',
 	callback: 'Wait for Callback',
@@ -22,13 +23,13 @@ const EXPECTED = {
 		shows: ['pollIntervalSeconds', 'timeoutMinutes', 'maxWaitMinutes', 'maxJobsInFlight', 'downloadVideo'],
 		hides: [],
 		options: ['Put Video in Field', 'Safety Check Every (Minutes)', 'Verify With TTAPI'],
-		notice: /^Auto waits for TTAPI's callback .* polls otherwise/,
+		notice: /^Auto waits for TTAPI's callback, .*on n8n 2\.x .*otherwise it polls.*n8n 1\.x/,
 	},
 	callback: {
 		shows: ['pollIntervalSeconds', 'maxWaitMinutes', 'maxJobsInFlight', 'downloadVideo'],
 		hides: ['timeoutMinutes'],
 		options: ['Put Video in Field', 'Safety Check Every (Minutes)', 'Verify With TTAPI'],
-		notice: /^The execution pauses while Sora renders/,
+		notice: /^The execution pauses while Sora renders.*On n8n 1\.x, .* it polls instead/,
 	},
 	poll: {
 		shows: ['pollIntervalSeconds', 'timeoutMinutes', 'maxJobsInFlight', 'downloadVideo'],
@@ -39,7 +40,7 @@ const EXPECTED = {
 	none: {
 		shows: ['timeoutMinutes', 'maxJobsInFlight'],
 		hides: ['pollIntervalSeconds', 'maxWaitMinutes', 'downloadVideo'],
-		options: ['Callback URL'],
+		options: ['Callback Data', 'Callback URL'],
 		notice: /^Each item comes out at once with its job ID/,
 	},
 };
@@ -268,4 +269,58 @@ async function triggerPanel({ page, shot, editor, add }) {
 	await ui.closeNode(page);
 }
 
-module.exports = { CHECKS: [nodeCreator, waitModes, everyOptionRuns, credentialTest, triggerPanel], SINGLE, TRIGGER_WF };
+/** The values the open node's inputs show (selects and text fields), in page order. */
+const inputValues = (locator) => locator.locator('input').evaluateAll((els) => els.map((el) => el.value).filter(Boolean));
+
+/**
+ * Example 5: its Data table nodes find the table `npm run editor` made, "Sora prompts". n8n 2.x
+ * looks it up By Name, as imported; n8n 1.x has no By Name: the user's one step, From list → the
+ * table, must offer it and load its columns. (Last check: on 1.x it leaves the workflow unsaved.)
+ */
+async function dataTableExample({ page, shot, editor, add }) {
+	const line = /n8n (\d)\.\d+\.\d+ editor:/.exec(editor.output())?.[1];
+	await ui.openWorkflow(page, editor.workflows[TABLE_SUBMIT_WF]);
+	await ui.openNode(page, 'Prompts to do');
+	const params = page.locator(`${ui.NDV} [data-test-id="node-parameters"]`);
+	const table = params.locator('[data-test-id="resource-locator-dataTableId"]');
+	const [mode, value] = await inputValues(table);
+	const columnsLoaded = async () => {
+		// the conditions' choices load from the table after the panel opens ("Loading options...")
+		await page.waitForFunction(
+			(sel) => ![...document.querySelectorAll(`${sel} input`)].some((el) => el.value === 'Loading options...'),
+			`${ui.NDV} [data-test-id="node-parameters"]`,
+			{ timeout: 15_000 },
+		).catch(() => undefined);
+		const shown = await inputValues(params);
+		return shown.includes('status (string)') && shown.includes('Is Empty') && shown.includes('Equals');
+	};
+	await shot('example-5a-prompts-to-do');
+	if (line === '2') {
+		const loaded = await columnsLoaded();
+		add('example 5a: Data table "Sora prompts" found By Name as imported; the conditions show its status column', mode === 'By Name' && value === 'Sora prompts' && loaded, `Data table: ${mode} "${value}"; conditions ${loaded ? 'status (string) Is Empty / Equals' : JSON.stringify(await inputValues(params))}`);
+		return await ui.closeNode(page);
+	}
+	await table.locator('[data-test-id="rlc-mode-selector"]').click();
+	const modes = page.locator('.el-select-dropdown__item:visible');
+	await modes.first().waitFor();
+	const offered = await modes.allInnerTexts();
+	await modes.filter({ hasText: 'From list' }).first().click();
+	await table.locator('[data-test-id="rlc-input"]').click();
+	const items = page.locator('[data-test-id="rlc-item"]:visible');
+	await items.first().waitFor();
+	const tables = await items.allInnerTexts();
+	await items.filter({ hasText: 'Sora prompts' }).first().click();
+	await ui.closeNode(page);
+	await ui.openNode(page, 'Prompts to do'); // 1.x loads a condition's choices when the panel opens
+	const [modeAfter, valueAfter] = await inputValues(table);
+	const loaded = await columnsLoaded();
+	await shot('example-5a-prompts-to-do-from-list');
+	add(
+		'example 5a on n8n 1.x: the table By Name shows as mode "name"; From list offers "Sora prompts", and picking it loads its columns (the note\'s step 3)',
+		mode === 'name' && value === 'Sora prompts' && offered.some((o) => /From list/i.test(o)) && tables.some((t) => t.trim() === 'Sora prompts') && modeAfter === 'From list' && valueAfter === 'Sora prompts' && loaded,
+		`as imported: ${mode} "${value}"; modes offered ${JSON.stringify(offered)}; tables offered ${JSON.stringify(tables)}; after: ${modeAfter} "${valueAfter}", conditions ${loaded ? 'status (string) Is Empty / Equals' : JSON.stringify(await inputValues(params))}`,
+	);
+	await ui.closeNode(page);
+}
+
+module.exports = { CHECKS: [nodeCreator, waitModes, everyOptionRuns, credentialTest, triggerPanel, dataTableExample], SINGLE, TRIGGER_WF };

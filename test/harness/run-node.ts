@@ -59,6 +59,11 @@ export interface RunNodeOptions {
 	nodeName?: string;
 	/** Extra fields for IWorkflowExecuteAdditionalData (e.g. other webhook base URLs). */
 	additionalData?: Partial<IWorkflowExecuteAdditionalData>;
+	/**
+	 * Emulates n8n 2.x, whose resume URLs carry `?signature=<resume token>` (n8n-core 1.x here has
+	 * none): the execution ID becomes "<n>?signature=<this>", so $execution.resumeUrl ends with it.
+	 */
+	resumeSignature?: string;
 }
 
 export type RunNodeError = ExecutionError & { itemIndex?: number };
@@ -88,7 +93,7 @@ export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
 	ensureEnvironment();
 	const started = Date.now();
 	const mode = options.mode ?? 'manual';
-	const executionId = String(++executionCounter);
+	const executionId = String(++executionCounter) + (options.resumeSignature ? `?signature=${options.resumeSignature}` : '');
 
 	const nodeType = instantiate(options.node);
 	const baseDescription = nodeType.description; // for versioned types: the base description

@@ -9,7 +9,12 @@
  *
  * Static data follows n8n's production rules: each call works on a fresh copy of the stored
  * static data (n8n loads the workflow from the database per call) and the copy is stored back
- * after the call when the node changed it (n8n's saveStaticData after the webhook answers).
+ * after the call when it is marked changed (LiveWebhooks → saveStaticData, when n8n answers).
+ * With `n8nLine: '2'` (the default) a call that starts an execution and lets n8n answer goes in
+ * n8n 2.41.1's order: n8n starts the execution first, and WorkflowRunner.run wraps the same static
+ * data object in a new Workflow (establishContextForPersistence), which clears its "changed" mark;
+ * then n8n reads the answer from webhook()'s result, saves and answers. With '1', n8n 1.x's order:
+ * answer and save, then start the execution.
  */
 import type {
 	ICredentialDataDecryptedObject,
@@ -74,6 +79,8 @@ export interface WebhookTarget {
 	/** 'webhook' (production URL, default) or 'manual' (test URL). */
 	mode?: WorkflowExecuteMode;
 	staticData?: StaticDataStore;
+	/** Whose order of answering, saving static data and starting the execution: n8n 1.x's or 2.41.1's (default). */
+	n8nLine?: '1' | '2';
 }
 
 export interface RunWebhookOptions extends WebhookTarget {
@@ -116,6 +123,7 @@ interface Prepared {
 	description: IWebhookDescription;
 	mode: WorkflowExecuteMode;
 	staticData: StaticDataStore;
+	nodeTypes: TestNodeTypes;
 }
 
 function prepare(target: WebhookTarget): Prepared {
@@ -167,6 +175,7 @@ function prepare(target: WebhookTarget): Prepared {
 		description,
 		mode: target.mode ?? 'webhook',
 		staticData,
+		nodeTypes,
 	};
 }
 
@@ -243,14 +252,25 @@ export async function runWebhook(options: RunWebhookOptions): Promise<RunWebhook
 		const respondedBeforeReturn = response.record.ended;
 
 		// Like n8n: answer for the node when it asked n8n to (no noWebhookResponse).
-		if (!error && result && result.noWebhookResponse !== true && !response.record.ended) {
-			response.status(200).json(result.webhookResponse ?? { message: 'Workflow was started' });
-		}
-
+		const n8nAnswers = !error && !!result && result.noWebhookResponse !== true && !response.record.ended;
+		const answer = () => response.status(200).json(result?.webhookResponse ?? { message: 'Workflow was started' });
 		// n8n saves static data after production webhook calls (LiveWebhooks → saveStaticData).
-		if (mode !== 'manual' && (workflow.staticData as IDataObject).__dataChanged === true) {
-			prepared.staticData.data = stripObservableFlags(workflow.staticData as IDataObject);
-			prepared.staticData.saves += 1;
+		const save = () => {
+			if (mode !== 'manual' && (workflow.staticData as IDataObject).__dataChanged === true) {
+				prepared.staticData.data = stripObservableFlags(workflow.staticData as IDataObject);
+				prepared.staticData.saves += 1;
+			}
+		};
+		if (n8nAnswers && result?.workflowData && (options.n8nLine ?? '2') === '2') {
+			// WorkflowRunner.run starts the execution: establishContextForPersistence wraps the same
+			// static data (prepared.workflowData.staticData) in a new Workflow.
+			new Workflow({ ...prepared.workflowData, nodeTypes: prepared.nodeTypes });
+			const body = result.webhookResponse;
+			save();
+			response.status(200).json(body ?? { message: 'Workflow was started' });
+		} else {
+			if (n8nAnswers) answer();
+			save();
 		}
 
 		const items = result?.workflowData?.[0] ?? [];

@@ -293,12 +293,14 @@ export async function startWaitingWebhookServer(target: WaitingNodeTarget): Prom
 	return {
 		webhookWaitingBaseUrl: `${baseUrl}/webhook-waiting`,
 		register(executionId, storedItems) {
-			stored.set(executionId, JSON.parse(JSON.stringify(storedItems)) as INodeExecutionData[]);
+			// An execution ID with n8n 2.x's signature (see runNode's resumeSignature): its path part.
+			stored.set(executionId.split('?')[0], JSON.parse(JSON.stringify(storedItems)) as INodeExecutionData[]);
 		},
 		calls,
 		refused,
-		resumedWith: (executionId) => resumed.get(executionId),
-		async waitForResume(executionId, timeoutMs = 20_000) {
+		resumedWith: (executionId) => resumed.get(executionId.split('?')[0]),
+		async waitForResume(fullId, timeoutMs = 20_000) {
+			const executionId = fullId.split('?')[0];
 			const deadline = Date.now() + timeoutMs;
 			// resumed as soon as webhook() returned; the call is recorded once it has been answered
 			while (!resumed.has(executionId) || !calls.some((entry) => entry.executionId === executionId && entry.resumed)) {

@@ -48,13 +48,27 @@ export async function runSora(
 	sim: Simulator,
 	parameters: Record<string, NodeParameterValueType>,
 	input: IDataObject[],
-	extra: { apiKey?: string; baseUrl?: string; continueOnFail?: boolean; cancelAfterMs?: number; binaryMode?: 'default' | 'filesystem' } = {},
+	extra: {
+		apiKey?: string;
+		baseUrl?: string;
+		callbackSecret?: string;
+		continueOnFail?: boolean;
+		cancelAfterMs?: number;
+		binaryMode?: 'default' | 'filesystem';
+	} = {},
 ) {
 	return await runNode({
 		node: SoraGenerate,
 		parameters,
 		input,
-		credentials: { ttApi: { apiKey: extra.apiKey ?? API_KEY, baseUrl: 'custom', customBaseUrl: extra.baseUrl ?? sim.url } },
+		credentials: {
+			ttApi: {
+				apiKey: extra.apiKey ?? API_KEY,
+				baseUrl: 'custom',
+				customBaseUrl: extra.baseUrl ?? sim.url,
+				...(extra.callbackSecret ? { callbackSecret: extra.callbackSecret } : {}),
+			},
+		},
 		credentialTypes: [TtApi],
 		continueOnFail: extra.continueOnFail,
 		cancelAfterMs: extra.cancelAfterMs,

@@ -3,13 +3,11 @@
  * execute() submits the batch and pauses the execution (runNode), then webhook() is driven the way
  * n8n drives a waiting node's restart webhook, with the stored input items as `$input`
  * (waiting-webhook harness): directly, and through a server that the simulator and the node's own
- * knocks call for real.
+ * look-again loop call for real.
  *
- * webhook() is stateless: each call reads the stored batch and asks TTAPI. "Another n8n process"
- * is simulated by forgetEverything() (this process's cache and timers gone). The harness runs
- * n8n-core 1.x, whose resume URLs carry no signature: there only the batch's last job's callback
- * resumes. Tests of the n8n 2.x rule (any call may resume: n8n resumes once) add n8n's signature
- * to the stored resume URL.
+ * webhook() is stateless: each call reads the stored batch and asks TTAPI. The harness runs
+ * n8n-core 1.x; the tests emulate n8n 2.x, whose resume URLs carry n8n's signature
+ * (runNode's resumeSignature), except where they show what happens on 1.x (the node polls).
  */
 import { once } from 'node:events';
 import http from 'node:http';
@@ -18,10 +16,13 @@ import type { AddressInfo } from 'node:net';
 import type { IDataObject, INodeExecutionData, NodeParameterValueType } from 'n8n-workflow';
 
 import { TtApi } from '../../credentials/TtApi.credentials';
-import type { CallbackBatch } from '../../nodes/SoraGenerate/actions/batch/callback/callbackBatch';
-import { BATCH_KEY } from '../../nodes/SoraGenerate/actions/batch/callback/callbackBatch';
-import { itemTokenMatches, probeUrl } from '../../nodes/SoraGenerate/actions/batch/callback/callbackUrls';
-import { forgetEverything, RESUME_TAKES_MS } from '../../nodes/SoraGenerate/actions/batch/callback/processCache';
+import { Logger } from '@n8n/backend-common';
+import { Container } from '@n8n/di';
+
+import { itemTokenMatches, lookUrl } from '../../nodes/SoraGenerate/actions/batch/callback/callbackUrls';
+import { stopLookingAgain } from '../../nodes/SoraGenerate/actions/batch/callback/lookAgain';
+import type { CallbackBatch } from '../../nodes/SoraGenerate/actions/batch/callback/storedBatch';
+import { BATCH_KEY } from '../../nodes/SoraGenerate/actions/batch/callback/storedBatch';
 import { CALLBACK_TOKEN_PARAM } from '../../nodes/shared/callbackAuth';
 import { SoraGenerate } from '../../nodes/SoraGenerate/SoraGenerate.node';
 import { readBinary, runNode } from '../harness';
@@ -36,6 +37,9 @@ import {
 } from '../harness/waiting-webhook';
 import { API_KEY, generateParameters, prompts, type Simulator, startTestSimulator } from './fixtures';
 
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { PUBLIC_NAME, UNREACHABLE_NAME } = require('../harness/public-names') as { PUBLIC_NAME: string; UNREACHABLE_NAME: string };
+
 const SECRET = 'callback-secret-DO-NOT-LEAK-3e8d21';
 const VIDEO_BYTES = 64 * 1024;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -46,7 +50,9 @@ type Sim = Simulator & {
 };
 
 let sim: Sim;
-/** A webhook-waiting base on a port nobody listens on: the node's knocks stop at their first try. */
+/** n8n 2.x's resume URL signature, as the harness emulates it. */
+const SIGNATURE = 'n8n-2-signature';
+/** A webhook-waiting base on a port nobody listens on: the node's looks fail at once. */
 let closedBase: string;
 /** Everything the node handed out: output items, stored items, response bodies (checked for secrets). */
 const handedOut: unknown[] = [];
@@ -65,11 +71,11 @@ beforeAll(async () => {
 	closedBase = await closedPortBase();
 });
 afterAll(async () => {
-	forgetEverything();
+	stopLookingAgain();
 	await sim.close();
 });
 beforeEach(() => {
-	forgetEverything();
+	stopLookingAgain();
 	sim.reset();
 	sim.configure({ renderMs: 300, queueMs: 50, queueLimit: 10, callbackDelayMs: 0 });
 	// Unless a test wants them, TTAPI's own callbacks are lost: the tests deliver them.
@@ -96,6 +102,8 @@ interface RunOptions {
 	continueOnFail?: boolean;
 	waitingBase?: string | null;
 	credentials?: ReturnType<typeof credentialsWith>;
+	/** Run as on n8n 1.x: resume URLs without n8n's signature. */
+	n8n1?: boolean;
 }
 
 async function execute(input: IDataObject[], extra: Record<string, NodeParameterValueType> = {}, options: RunOptions = {}) {
@@ -106,6 +114,7 @@ async function execute(input: IDataObject[], extra: Record<string, NodeParameter
 		credentials: options.credentials ?? credentialsWith(),
 		credentialTypes: [TtApi],
 		continueOnFail: options.continueOnFail,
+		resumeSignature: options.n8n1 ? undefined : SIGNATURE,
 		// null: the harness's own http://localhost:5678/webhook-waiting
 		...(options.waitingBase === null ? {} : { additionalData: { webhookWaitingBaseUrl: options.waitingBase ?? closedBase } }),
 	});
@@ -120,14 +129,6 @@ async function pause(input: IDataObject[], extra: Record<string, NodeParameterVa
 	handedOut.push(result.items, stored);
 	const batch = (stored[0] as unknown as Record<string, unknown>)[BATCH_KEY] as CallbackBatch;
 	return { result, stored, batch, executionId: batch.executionId, parameters: callbackParameters(extra), credentials: options.credentials ?? credentialsWith() };
-}
-
-/** The same paused execution as n8n 2.x would have stored it: its resume URL carries n8n's signature. */
-function asOnN8n2(paused: Paused): Paused {
-	const stored = JSON.parse(JSON.stringify(paused.stored)) as INodeExecutionData[];
-	const batch = (stored[0] as unknown as Record<string, CallbackBatch>)[BATCH_KEY];
-	batch.resumeUrl = `${batch.resumeUrl}?signature=n8n-2-signature`;
-	return { ...paused, stored, batch };
 }
 
 /** One request to the paused execution's resume URL, as n8n hands it to webhook(). */
@@ -153,7 +154,7 @@ function jobOf(paused: Paused, index: number): Record<string, any> {
 	const job = sim.listJobs().find((candidate) => {
 		if (!candidate.hookUrl) return false;
 		const url = new URL(candidate.hookUrl);
-		return url.pathname.endsWith(`/${paused.executionId}`) && url.searchParams.get('ttapiItem') === String(index);
+		return url.pathname.endsWith(`/${pathIdOf(paused)}`) && url.searchParams.get('ttapiItem') === String(index);
 	});
 	if (!job) throw new Error(`no job was submitted for item ${index} of execution ${paused.executionId}`);
 	return job;
@@ -165,10 +166,10 @@ function callbackOf(paused: Paused, index: number, body?: unknown): WaitingReque
 	return { query: queryOf(job.hookUrl), body: body ?? sim.getJob(job.jobId)?.fetchBody };
 }
 
-const probe = (paused: Paused, kind: 'check' | 'deadline'): WaitingRequest => ({
-	query: queryOf(probeUrl(paused.batch, SECRET, kind)),
-	body: {},
-});
+/** What the node's look-again loop sends. */
+const look = (paused: Paused): WaitingRequest => ({ query: queryOf(lookUrl(paused.batch, SECRET)), body: {} });
+
+const pathIdOf = (paused: Paused) => paused.executionId.split('?')[0];
 
 async function jobsEnded(jobIds: string[], timeoutMs = 10_000): Promise<void> {
 	const deadline = Date.now() + timeoutMs;
@@ -223,6 +224,7 @@ describe('execute(): submits every item, then pauses with every job ID', () => {
 		const paused = await pause(prompts('[sim:render=60000] first', '[sim:render=60000] second'), { maxJobsInFlight: 2 }, { waitingBase: null });
 		const { executionId, batch, result, stored } = paused;
 		const resumeUrl = `http://localhost:5678/webhook-waiting/${executionId}`;
+		expect(resumeUrl).toMatch(new RegExp(`/webhook-waiting/\\d+\\?signature=${SIGNATURE}$`));
 
 		const counters = sim.counters();
 		expect(counters.submissions).toBe(2);
@@ -231,7 +233,7 @@ describe('execute(): submits every item, then pauses with every job ID', () => {
 		counters.generationBodies.forEach((entry: any, index: number) => {
 			const { hookUrl, ...rest } = entry.body;
 			expect(rest).toEqual({ model: 'sora-2', prompt: index === 0 ? '[sim:render=60000] first' : '[sim:render=60000] second' });
-			const prefix = `${resumeUrl}?ttapiItem=${index}&${CALLBACK_TOKEN_PARAM}=`;
+			const prefix = `${resumeUrl}&ttapiItem=${index}&${CALLBACK_TOKEN_PARAM}=`;
 			expect(hookUrl.startsWith(prefix)).toBe(true);
 			const token = hookUrl.slice(prefix.length);
 			expect(token).toMatch(/^[A-Za-z0-9_-]{32}$/);
@@ -353,23 +355,90 @@ describe('execute(): submits every item, then pauses with every job ID', () => {
 		expect(sim.counters().generationBodies[0].body).toEqual({ model: 'sora-2', prompt: 'auto local' });
 	});
 
-	it('Auto with a public resume URL waits for callbacks', async () => {
-		const result = await runNode({
-			node: SoraGenerate,
-			parameters: generateParameters({ waitMode: 'auto', maxWaitMinutes: 5, maxJobsInFlight: 2 }),
-			input: prompts('[sim:render=60000] auto public'),
-			credentials: credentialsWith(),
-			credentialTypes: [TtApi],
-			additionalData: { webhookWaitingBaseUrl: 'https://n8n.example.com/webhook-waiting' },
+	it('n8n 1.x (resume URLs without n8n\'s signature): Wait for Callback polls, says so in the log, and outputs waitMode "poll"', async () => {
+		const info = jest.spyOn(Container.get(Logger), 'info');
+		try {
+			const result = await execute(prompts('on one point x'), { maxWaitMinutes: 2 }, { n8n1: true });
+			expect(result.error).toBeUndefined();
+			expect(result.status).toBe('success');
+			expect(result.items[0].json).toMatchObject({ status: 'SUCCESS', waitMode: 'poll', prompt: 'on one point x' });
+			expectVideo(result.items[0]);
+			expect(sim.counters().generationBodies[0].body.hookUrl).toBeUndefined();
+			expect(info.mock.calls.map(([message]) => String(message))).toContainEqual(expect.stringMatching(/polls instead of waiting for callbacks: this n8n \(1\.x\) could resume a paused execution twice/));
+		} finally {
+			info.mockRestore();
+		}
+	});
+
+	it('Auto on n8n 1.x polls even with a public resume URL', async () => {
+		const result = await execute(prompts('auto on 1.x'), { waitMode: 'auto', timeoutMinutes: 2 }, { n8n1: true, waitingBase: 'https://n8n.example.com/webhook-waiting' });
+		expect(result.status).toBe('success');
+		expect(result.items[0].json).toMatchObject({ status: 'SUCCESS', waitMode: 'poll' });
+	});
+
+	describe('Auto with a public resume URL', () => {
+		let server: WaitingWebhookServer;
+		beforeAll(async () => {
+			server = await startWaitingWebhookServer({ node: SoraGenerate, credentials: credentialsWith(), credentialTypes: [TtApi] });
 		});
-		expect(result.error).toBeUndefined();
-		expect(result.status).toBe('waiting');
-		const stored = storedInputOf(result);
-		const batch = (stored[0] as unknown as Record<string, unknown>)[BATCH_KEY] as CallbackBatch;
-		expect(result.items[0].json).toMatchObject({ status: 'SUBMITTED', waitMode: 'callback' });
-		expect(sim.counters().generationBodies[0].body.hookUrl).toMatch(
-			new RegExp(`^https://n8n\\.example\\.com/webhook-waiting/${batch.executionId}\\?ttapiItem=0&ttapiToken=[A-Za-z0-9_-]{32}$`),
-		);
+		afterAll(async () => await server.close());
+		const publicBase = () => server.webhookWaitingBaseUrl.replace('127.0.0.1', PUBLIC_NAME);
+
+		it('that n8n reaches itself (its running execution answers 409 there): waits for callbacks', async () => {
+			const result = await execute(prompts('[sim:render=60000] auto public'), { waitMode: 'auto', timeoutMinutes: 2 }, { waitingBase: publicBase() });
+			expect(result.error).toBeUndefined();
+			expect(result.status).toBe('waiting');
+			const batch = (storedInputOf(result)[0] as unknown as Record<string, unknown>)[BATCH_KEY] as CallbackBatch;
+			expect(result.items[0].json).toMatchObject({ status: 'SUBMITTED', waitMode: 'callback' });
+			const hookUrl = new URL(sim.counters().generationBodies[0].body.hookUrl);
+			expect(hookUrl.origin + hookUrl.pathname).toBe(`${publicBase()}/${batch.executionId.split('?')[0]}`);
+			expect(hookUrl.searchParams.get('signature')).toBe(SIGNATURE);
+			// the check: one call to its own resume URL while the execution ran, answered 409 "running"
+			expect(server.refused.filter((entry) => entry.statusCode === 409 && !entry.url.includes('ttapi'))).toHaveLength(1);
+		});
+
+		it('that n8n cannot resolve from inside: polls, and the log says why and where to read more', async () => {
+			const warn = jest.spyOn(Container.get(Logger), 'warn');
+			try {
+				const base = `http://${UNREACHABLE_NAME}:5678/webhook-waiting`;
+				const result = await execute(prompts('auto split dns'), { waitMode: 'auto', timeoutMinutes: 2 }, { waitingBase: base });
+				expect(result.status).toBe('success');
+				expect(result.items[0].json).toMatchObject({ status: 'SUCCESS', waitMode: 'poll' });
+				expect(sim.counters().generationBodies[0].body.hookUrl).toBeUndefined();
+				const warnings = warn.mock.calls.map(([message]) => String(message));
+				expect(warnings).toContainEqual(expect.stringContaining(`Sora Generate (Auto) polls: n8n could not call its own resume URL ${base}/`));
+				expect(warnings.join('\n')).toMatch(/ENOTFOUND.*README → Troubleshooting/);
+				expect(warnings.join('\n')).not.toContain(SIGNATURE);
+			} finally {
+				warn.mockRestore();
+			}
+		});
+	});
+
+	it('Wait for Callback where n8n cannot call its own resume URL: one warning per batch, and TTAPI\'s callback still resumes it', async () => {
+		const server = await startWaitingWebhookServer({ node: SoraGenerate, credentials: credentialsWith(), credentialTypes: [TtApi] });
+		const warn = jest.spyOn(Container.get(Logger), 'warn');
+		try {
+			const port = new URL(server.webhookWaitingBaseUrl).port;
+			// TTAPI reaches n8n's public name from outside; inside, the name does not resolve.
+			sim.configure({ callbackRoutes: { [UNREACHABLE_NAME]: `127.0.0.1:${port}` }, callbackDelayMs: 2500 });
+			sim.clearFaults();
+			const paused = await pause(prompts('split dns 1', 'split dns 2'), { downloadVideo: false }, { waitingBase: `http://${UNREACHABLE_NAME}:${port}/webhook-waiting` });
+			server.register(paused.executionId, paused.stored);
+			const items = await server.waitForResume(paused.executionId, 20_000);
+			expect(items.map((item) => item.json.status)).toEqual(['SUCCESS', 'SUCCESS']);
+			const warnings = warn.mock.calls.map(([message]) => String(message)).filter((message) => message.includes('could not call the resume URL'));
+			expect(warnings).toHaveLength(1);
+			expect(warnings[0]).toContain(`http://${UNREACHABLE_NAME}:${port}/webhook-waiting/${pathIdOf(paused)} of waiting execution`);
+			expect(warnings[0]).toMatch(/ENOTFOUND.*callbacks lost on the way are not looked for.*split DNS.*README → Troubleshooting/);
+			// (the harness's execution ID carries the emulated signature; n8n's own IDs are plain numbers)
+			expect(warnings[0].replaceAll(paused.executionId, '<id>')).not.toContain(SIGNATURE);
+			expectNoSecrets(warnings);
+		} finally {
+			warn.mockRestore();
+			sim.configure({ callbackRoutes: {} });
+			await server.close();
+		}
 	});
 
 	it('a batch with nothing left to wait for (every item invalid, Continue On Fail) ends at once, nothing submitted', async () => {
@@ -400,9 +469,9 @@ describe('webhook(): refuses what is not ours', () => {
 			{ ttapiItem: '2', [CALLBACK_TOKEN_PARAM]: token1 }, // item 1's token for item 2
 			{ ttapiItem: '1', [CALLBACK_TOKEN_PARAM]: [token1, token1] }, // repeated parameter
 			{ ttapiItem: '0', [CALLBACK_TOKEN_PARAM]: queryOf(jobOf(other, 0).hookUrl)[CALLBACK_TOKEN_PARAM] }, // another execution's
-			{ ttapiProbe: 'check' },
-			{ ttapiProbe: 'check', [CALLBACK_TOKEN_PARAM]: token1 }, // an item token is no probe token
-			{ ttapiProbe: 'deadline', [CALLBACK_TOKEN_PARAM]: queryOf(probeUrl(paused.batch, SECRET, 'check'))[CALLBACK_TOKEN_PARAM] },
+			{ ttapiLook: '1' },
+			{ ttapiLook: '1', [CALLBACK_TOKEN_PARAM]: token1 }, // an item token is no look token
+			{ ttapiLook: '1', [CALLBACK_TOKEN_PARAM]: queryOf(lookUrl(other.batch, SECRET))[CALLBACK_TOKEN_PARAM] }, // another execution's
 		];
 		for (const query of attempts) {
 			expectRefused(await call(paused, { query, body: good.body }), 401, /^Wrong or missing token$/);
@@ -455,18 +524,18 @@ describe('webhook(): refuses what is not ours', () => {
 });
 
 describe('webhook(): callbacks, stateless', () => {
-	it("(d) TTAPI's record lagging the callback: read again within the call, then 503 (TTAPI may resend) and nothing resumes", async () => {
+	it("(d) TTAPI's record lagging the callback: 503 (TTAPI may send again, and the node looks again), nothing resumes", async () => {
 		const paused = await pause(prompts('[sim:render=60000] slow'));
 		const [jobId] = jobIdsOf(paused);
 		await sleep(150); // queued → ON_QUEUE
 		const claim = { status: 'SUCCESS', message: '', jobId, data: { videoUrl: 'http://127.0.0.1:9/fake.mp4' } };
 		const outcome = await call(paused, { query: callbackOf(paused, 0).query, body: claim });
-		expectRefused(outcome, 503, new RegExp(`^TTAPI does not show job ${jobId} as ended yet; it is checked again within seconds$`));
-		expect(sim.counters().fetchCallsByJob[jobId]).toBe(3);
+		expectRefused(outcome, 503, new RegExp(`^TTAPI does not show job ${jobId} as ended yet; send the callback again later$`));
+		expect(sim.counters().fetchCallsByJob[jobId]).toBe(1);
 		expect(sim.counters().videoRequests).toBe(0);
 	});
 
-	it("n8n's database failing under webhook() (n8n 1.x stopping): answered 503, the execution keeps waiting, the resent callback resumes it", async () => {
+	it("n8n's database failing under webhook() (n8n stopping): answered 503, the execution keeps waiting, the resent callback resumes it", async () => {
 		const paused = await pause(prompts('[sim:render=200] a calm lake'));
 		await jobsEnded(jobIdsOf(paused));
 		const closing = {
@@ -491,15 +560,16 @@ describe('webhook(): callbacks, stateless', () => {
 		expectWaiting(await call(paused, callbackOf(paused, 1)));
 		expectWaiting(await call(paused, callbackOf(paused, 0)));
 		expectWaiting(await call(paused, callbackOf(paused, 1))); // TTAPI calling again
-		// job 2 still running: it was asked about each time; the ended ones only once (cached)
-		expect(sim.counters().fetchCallsByJob).toEqual({ [jobIds[0]]: 1, [jobIds[1]]: 1, [jobIds[2]]: 3 });
+		// each call asks about its own job, then the others from the last until one still runs (job 2)
+		expect(sim.counters().fetchCallsByJob).toEqual({ [jobIds[0]]: 1, [jobIds[1]]: 2, [jobIds[2]]: 3 });
 		expect(sim.counters().videoRequests).toBe(0);
 
 		await jobsEnded(jobIds);
 		const last = await call(paused, callbackOf(paused, 2));
 		expectResumed(last);
-		// n8n 1.x: the node answers a resuming call itself, a moment after handing the output to n8n.
-		expect(last.result?.noWebhookResponse).toBe(true);
+		// n8n answers TTAPI once it has resumed the execution.
+		expect(last.result?.webhookResponse).toEqual({ received: true, resumed: true });
+		expect(last.result?.noWebhookResponse).toBeUndefined();
 		expect(last.result?.workflowData).toHaveLength(1);
 		const items = last.items;
 		expect(items).toHaveLength(3);
@@ -523,33 +593,8 @@ describe('webhook(): callbacks, stateless', () => {
 		expectNoSecrets([items, last.response.body]);
 	});
 
-	it('each call on another n8n process (nothing remembered): the same answers, from the stored batch and TTAPI alone', async () => {
-		const paused = await pause(prompts('x0', '[sim:render=1600] x1'), { downloadVideo: false });
-		const [job0, job1] = jobIdsOf(paused);
-		await jobsEnded([job0]);
-		expectWaiting(await call(paused, callbackOf(paused, 0)));
-		await jobsEnded([job1]);
-		forgetEverything();
-		const last = await call(paused, callbackOf(paused, 1));
-		expectResumed(last);
-		expect(last.items.map((item) => [item.json.jobId, item.json.status])).toEqual([
-			[job0, 'SUCCESS'],
-			[job1, 'SUCCESS'],
-		]);
-		// the second process asked TTAPI about job 0 again: it had not seen it
-		expect(sim.counters().fetchCallsByJob).toEqual({ [job0]: 2, [job1]: 2 });
-	});
-
-	it('n8n 1.x: another item\'s callback that finds every job ended leaves the resume to the last job\'s callback (or a knock later)', async () => {
+	it('the first call that finds every job ended resumes, whichever item it is for (n8n resumes once by itself)', async () => {
 		const paused = await pause(prompts('first', '[sim:render=1600] ends last'), { downloadVideo: false });
-		await jobsEnded(jobIdsOf(paused));
-		// item 0's callback arrives late, after item 1 ended: it does not resume
-		expectWaiting(await call(paused, callbackOf(paused, 0)));
-		expectResumed(await call(paused, callbackOf(paused, 1)));
-	});
-
-	it('n8n 2.x (n8n resumes once by itself): the first call that finds every job ended resumes, whichever item it is for', async () => {
-		const paused = asOnN8n2(await pause(prompts('first', '[sim:render=1600] ends last'), { downloadVideo: false }));
 		await jobsEnded(jobIdsOf(paused));
 		const first = await call(paused, callbackOf(paused, 0));
 		expectResumed(first);
@@ -603,64 +648,20 @@ describe('webhook(): callbacks, stateless', () => {
 	});
 });
 
-describe('webhook(): one process never resumes an execution twice', () => {
-	it('the last callback delivered three times at once resumes once; the others are refused 409', async () => {
-		const paused = await pause(prompts('only one'), { downloadVideo: false });
-		await jobsEnded(jobIdsOf(paused));
-		const all = await Promise.all([0, 1, 2].map(() => call(paused, callbackOf(paused, 0))));
-		expect(all.filter((outcome) => outcome.resumed)).toHaveLength(1);
-		for (const outcome of all.filter((o) => !o.resumed)) expectRefused(outcome, 409, /already being resumed/);
-	});
-
-	it('the same on n8n 2.x, where n8n guards it too', async () => {
-		const paused = asOnN8n2(await pause(prompts('first', 'second'), { downloadVideo: false }));
-		await jobsEnded(jobIdsOf(paused));
-		const all = await Promise.all([call(paused, callbackOf(paused, 0)), call(paused, callbackOf(paused, 1)), call(paused, probe(paused, 'check'))]);
-		expect(all.filter((outcome) => outcome.resumed)).toHaveLength(1);
-	});
-
-	// A knock arriving while the last callback resumes (n8n still sees the execution waiting: the
-	// first call is downloading the videos) must not resume.
-	it('a probe "check" racing the last callback does not resume the execution a second time', async () => {
-		const paused = await pause(prompts('race 0', 'race 1'));
-		await jobsEnded(jobIdsOf(paused));
-		sim.injectFault({ endpoint: 'video', kind: 'slow', delayMs: 800, times: 1 }); // the first resume downloads slowly
-		let firstReturned = false;
-		const first = call(paused, callbackOf(paused, 1)).then((outcome) => {
-			firstReturned = true;
-			return outcome;
-		});
-		await sleep(300);
-		expect(firstReturned).toBe(false); // so n8n still sees the execution waiting and hands the knock on
-		const second = await call(paused, probe(paused, 'check'));
-		expect((await first).resumed).toBe(true);
-		expectRefused(second, 409, /already being resumed/);
-	});
-
-	it('a call n8n lets in well after our resume means n8n did not take it: that call resumes again', async () => {
-		const paused = asOnN8n2(await pause(prompts('not taken'), { downloadVideo: false }));
-		await jobsEnded(jobIdsOf(paused));
-		expectResumed(await call(paused, callbackOf(paused, 0)));
-		expectRefused(await call(paused, callbackOf(paused, 0)), 409, /already being resumed/);
-		await sleep(RESUME_TAKES_MS + 100);
-		expectResumed(await call(paused, callbackOf(paused, 0)));
-	});
-});
-
-describe("webhook(): the node's own knocks", () => {
-	it('(i) probe "check" finds jobs whose callbacks were lost and resumes when all are done', async () => {
+describe("webhook(): the node's own looks", () => {
+	it('(i) a look finds jobs whose callbacks were lost and resumes when all are done', async () => {
 		const paused = await pause(prompts('found quickly', '[sim:render=1500] found later'), { downloadVideo: false });
 		const [job0, job1] = jobIdsOf(paused);
 		await jobsEnded([job0]);
 		expect(sim.getJob(job1)!.status).not.toBe('SUCCESS');
 
-		expectWaiting(await call(paused, probe(paused, 'check')));
+		expectWaiting(await call(paused, look(paused)));
 		expect(sim.counters().fetchCallsByJob).toEqual({ [job1]: 1 }); // stops at the first job still running
 
 		await jobsEnded([job1]);
 		for (let waited = 0; sim.counters().droppedCallbacks < 2 && waited < 2000; waited += 10) await sleep(10);
 		expect(sim.counters().droppedCallbacks).toBe(2); // both of TTAPI's callbacks were lost
-		const found = await call(paused, probe(paused, 'check'));
+		const found = await call(paused, look(paused));
 		expectResumed(found);
 		expect(found.items.map((item) => [item.json.jobId, item.json.status])).toEqual([
 			[job0, 'SUCCESS'],
@@ -668,15 +669,15 @@ describe("webhook(): the node's own knocks", () => {
 		]);
 	});
 
-	it('(i) probe "deadline": before Max Wait it only checks; after it, it resumes with timeout errors carrying the job ids', async () => {
+	it('(i) a look before Max Wait only checks; at Max Wait it resumes with timeout errors carrying the job ids', async () => {
 		const paused = await pause(prompts('done in time', '[sim:render=60000] too slow'), { maxWaitMinutes: 0.1 }, { continueOnFail: true });
 		const [job0, job1] = jobIdsOf(paused);
 		await jobsEnded([job0]);
 
-		expectWaiting(await call(paused, probe(paused, 'deadline')));
+		expectWaiting(await call(paused, look(paused)));
 		await sleep(Math.max(0, paused.batch.deadline - Date.now()) + 50);
 
-		const ended = await call(paused, probe(paused, 'deadline'));
+		const ended = await call(paused, look(paused));
 		expectResumed(ended);
 		expect(ended.items).toHaveLength(2);
 		expect(ended.items[0].json).toMatchObject({ jobId: job0, status: 'SUCCESS', waitMode: 'callback' });
@@ -692,11 +693,11 @@ describe("webhook(): the node's own knocks", () => {
 		expectNoSecrets(ended.items);
 	});
 
-	it('probe "deadline" without Continue On Fail: the execution ends with an error naming the unfinished job and the others', async () => {
+	it('a look at Max Wait without Continue On Fail: the execution ends with an error naming the unfinished job and the others', async () => {
 		const paused = await pause(prompts('ok', '[sim:render=60000] too slow'), { maxWaitMinutes: 0.1, downloadVideo: false });
 		const [job0, job1] = jobIdsOf(paused);
 		await sleep(Math.max(0, paused.batch.deadline - Date.now()) + 50);
-		const ended = await call(paused, probe(paused, 'deadline'));
+		const ended = await call(paused, look(paused));
 		expect(ended.response.body).toEqual({ received: true, resumed: true });
 		expect(ended.error?.message).toBe(`Job ${job1} was still ON_QUEUE when Max Wait passed`);
 		const description = String((ended.error as Error & { description?: string }).description);
@@ -705,7 +706,7 @@ describe("webhook(): the node's own knocks", () => {
 	});
 });
 
-describe('for real over HTTP: TTAPI and the node\'s knocks call the resume URL', () => {
+describe('for real over HTTP: TTAPI and the node\'s look-again loop call the resume URL', () => {
 	let server: WaitingWebhookServer;
 	beforeAll(async () => {
 		server = await startWaitingWebhookServer({ node: SoraGenerate, credentials: credentialsWith(), credentialTypes: [TtApi] });
@@ -728,12 +729,12 @@ describe('for real over HTTP: TTAPI and the node\'s knocks call the resume URL',
 		const counters = sim.counters();
 		expect(counters.submissionsByPrompt).toEqual(Object.fromEntries(input.map(({ prompt }) => [prompt, 1])));
 		expect(counters.inFlightPeak).toBeLessThanOrEqual(2);
-		const mine = server.calls.filter((entry) => entry.executionId === paused.executionId);
+		const mine = server.calls.filter((entry) => entry.executionId === pathIdOf(paused));
 		expect(mine.filter((entry) => entry.resumed)).toHaveLength(1);
 		expectNoSecrets([items, mine.map((entry) => entry.response.body)]);
 	});
 
-	it("a callback lost while n8n was still saving the execution (409) is found by the knock right after the pause", async () => {
+	it("a callback lost while n8n was still saving the execution (409) is found by the look right after the pause", async () => {
 		const paused = await pause(prompts('[sim:render=0] instant'), { maxWaitMinutes: 0.1, downloadVideo: false }, {
 			waitingBase: server.webhookWaitingBaseUrl,
 			credentials: credentialsWith(),
@@ -742,62 +743,27 @@ describe('for real over HTTP: TTAPI and the node\'s knocks call the resume URL',
 		// Until n8n has saved the execution as waiting, it answers 409 "running" to everyone.
 		for (let waited = 0; !sim.getJob(jobId)!.callbacks.length && waited < 5000; waited += 25) await sleep(25);
 		expect(sim.getJob(jobId)!.callbacks.map((callback: any) => callback.status)).toEqual([409]);
+		// n8n saves the wait only after the loop's first look (1 s): that one is refused too.
+		await sleep(1500);
 		server.register(paused.executionId, paused.stored);
 
 		const items = await server.waitForResume(paused.executionId, 15_000);
 		expect(items[0].json).toMatchObject({ jobId, status: 'SUCCESS' });
-		const resuming = server.calls.find((entry) => entry.executionId === paused.executionId && entry.resumed);
-		expect(resuming?.query.ttapiProbe).toBe('check');
-		expect(server.refused.some((entry) => entry.url.includes(`/${paused.executionId}?ttapiProbe=check`) && entry.statusCode === 409)).toBe(true);
+		const resuming = server.calls.find((entry) => entry.executionId === pathIdOf(paused) && entry.resumed);
+		expect(resuming?.query.ttapiLook).toBe('1');
+		expect(server.refused.some((entry) => entry.url.includes(`/${pathIdOf(paused)}?signature=${SIGNATURE}&ttapiLook=1`) && entry.statusCode === 409)).toBe(true);
 	});
 
-	it("TTAPI's record lagging its callback by 3 s: answered 503, then this process reads the record again and knocks: resumed within seconds", async () => {
+	it("TTAPI's record lagging its callback by 3 s: answered 503, then this process looks again (1 s, 2 s, 4 s …): resumed within seconds", async () => {
 		const paused = await registerWhenPaused(prompts('[sim:fetch-lag=3000] lagging'), { downloadVideo: false, maxWaitMinutes: 5 });
 		const [jobId] = jobIdsOf(paused);
 		const items = await server.waitForResume(paused.executionId, 20_000);
 		expect(items[0].json).toMatchObject({ jobId, status: 'SUCCESS' });
 		expect(sim.getJob(jobId)!.callbacks.map((callback: any) => callback.status)).toEqual([503]);
-		expect(sim.counters().laggedFetches).toBeGreaterThanOrEqual(3);
-		const resuming = server.calls.find((entry) => entry.executionId === paused.executionId && entry.resumed);
-		// the knock after the record caught up, not the safety check (every 10 min)
-		expect(resuming?.query.ttapiProbe).toBe('check');
-	});
-});
-
-describe("n8n 1.x: the callback that finds the batch complete but is not the last job's", () => {
-	let server: WaitingWebhookServer;
-	beforeAll(async () => {
-		server = await startWaitingWebhookServer({ node: SoraGenerate, credentials: credentialsWith(), credentialTypes: [TtApi] });
-	});
-	afterAll(async () => await server.close());
-
-	// TTAPI's finishTime has whole seconds, so the job it shows as ending last may have ended first,
-	// and its callback may come before the batch is complete. Then the resume is left to a knock,
-	// which must come within moments, not after the 5 s recheck used when TTAPI cannot be asked.
-	it('leaves the resume to a knock about a second later, which resumes the batch', async () => {
-		const paused = await pause(prompts('[sim:fetch-lag=1500] record lags', '[sim:render=600] ends last'), { downloadVideo: false }, {
-			waitingBase: server.webhookWaitingBaseUrl,
-			credentials: credentialsWith(),
-		});
-		server.register(paused.executionId, paused.stored);
-		const [lagging, last] = jobIdsOf(paused);
-		await jobsEnded([lagging, last]);
-		// The last job's callback: TTAPI's record of item 0 does not show its end yet.
-		expectWaiting(await call(paused, callbackOf(paused, 1)));
-		// until TTAPI's record of item 0 has caught up
-		await sleep(Math.max(0, Date.parse(sim.getJob(lagging)!.endedAt) + 1500 + 100 - Date.now()));
-
-		expectWaiting(await call(paused, callbackOf(paused, 0)));
-		const answeredAt = Date.now();
-		const items = await server.waitForResume(paused.executionId, 4000);
-		const resumedAfterMs = Date.now() - answeredAt;
-		expect(items.map((item) => [item.json.jobId, item.json.status])).toEqual([
-			[lagging, 'SUCCESS'],
-			[last, 'SUCCESS'],
-		]);
-		const resuming = server.calls.filter((entry) => entry.executionId === paused.executionId && entry.resumed);
-		expect(resuming.map((entry) => entry.query.ttapiProbe)).toEqual(['check']);
-		expect(resumedAfterMs).toBeGreaterThanOrEqual(900);
+		expect(sim.counters().laggedFetches).toBeGreaterThanOrEqual(1);
+		const resuming = server.calls.find((entry) => entry.executionId === pathIdOf(paused) && entry.resumed);
+		// a look after the record caught up, not the safety check (every 10 min)
+		expect(resuming?.query.ttapiLook).toBe('1');
 	});
 });
 
@@ -839,6 +805,6 @@ describe('Character → Create in Wait for Callback: the same batch, pause and r
 
 	it('a character still running at Max Wait comes out with its job ID and says to use Get Character', async () => {
 		const paused = await pause([{ url: 'https://v.example/slow.mp4?[sim:render=600000]' }], character, { continueOnFail: true });
-		expect(paused.stored[0].json.error).toMatch(/fetch it later with Get Character and this job ID/);
+		expect(paused.stored[0].json.error).toMatch(/fetch it with Get Character and this job ID/);
 	});
 });

@@ -10,7 +10,7 @@ import { Container } from '@n8n/di';
 import type { IDataObject, INodeExecutionData, NodeParameterValueType } from 'n8n-workflow';
 
 import { TtApi } from '../../credentials/TtApi.credentials';
-import { CALLBACK_TOKEN_PARAM, callbackToken } from '../../nodes/shared/callbackAuth';
+import { CALLBACK_DATA_PARAM, CALLBACK_TOKEN_PARAM, callbackToken, encodeCallbackPayload } from '../../nodes/shared/callbackAuth';
 import { ANSWER_WITHIN_MS, RECEIVED } from '../../nodes/SoraGenerateTrigger/handleCallback';
 import { SoraGenerateTrigger as SoraTrigger } from '../../nodes/SoraGenerateTrigger/SoraGenerateTrigger.node';
 import { readBinary } from '../harness';
@@ -54,6 +54,10 @@ const params = (extra: Record<string, NodeParameterValueType> = {}): Record<stri
 	path: 'ttapi-sora',
 	...extra,
 });
+
+/** A Sora Trigger listening as an active workflow's webhook, with this test's credential. */
+const startTriggerServer = (extra: Record<string, NodeParameterValueType> = {}) =>
+	startWebhookServer({ node: SoraTrigger, parameters: params(extra), credentials: credentials() as never, credentialTypes: [TtApi], workflowId });
 
 async function submitJob(prompt: string, hookUrl?: string): Promise<string> {
 	const response = await fetch(`${sim.url}/sora/generations`, {
@@ -103,9 +107,11 @@ function trigger(
 		mode?: 'webhook' | 'manual';
 		binaryMode?: 'default' | 'filesystem';
 		headers?: Record<string, string>;
+		n8nLine?: '1' | '2';
 	} = {},
 ) {
 	return runWebhook({
+		n8nLine: options.n8nLine,
 		node: SoraTrigger,
 		parameters: options.parameters ?? params(),
 		credentials: (options.credentials ?? credentials()) as never,
@@ -293,6 +299,7 @@ describe('Sora Trigger: verification with /sora/fetch', () => {
 		expect(run.response).toMatchObject({ statusCode: 200, body: { received: true } });
 		expect(run.items).toHaveLength(1);
 		expect(run.items[0].json).toEqual({
+			kind: 'video',
 			jobId,
 			status: 'SUCCESS',
 			videoUrl: (body.data as IDataObject).videoUrl,
@@ -303,6 +310,7 @@ describe('Sora Trigger: verification with /sora/fetch', () => {
 			finishTime: (body.data as IDataObject).finishTime,
 			event: 'succeeded',
 			verified: true,
+			callbackData: {},
 		});
 	});
 
@@ -405,16 +413,35 @@ describe('Sora Trigger: events filter', () => {
 });
 
 describe('Sora Trigger: duplicates', () => {
-	it('the same job and status twice → one execution; the key is kept in static data', async () => {
+	it.each([
+		['n8n 1.x (answers and saves, then starts the execution)', '1' as const],
+		['n8n 2.41.1 (starts the execution, which clears the "changed" mark, then saves and answers)', '2' as const],
+	])('the same job and status twice → one execution; the key is saved in static data: %s', async (_name, n8nLine) => {
 		const { jobId, body } = await finishedJob();
-		const staticData = createStaticDataStore();
-		const first = await trigger(body, { staticData });
-		const second = await trigger(body, { staticData });
+		// Stored static data that is not empty: n8n 2.41.1 saved a first key only when it was empty.
+		const staticData = createStaticDataStore({ 'node:Sora Trigger': { handledCallbacks: ['older-job:SUCCESS'] } });
+		const first = await trigger(body, { staticData, n8nLine });
+		expect(first.response).toMatchObject({ statusCode: 200, body: { received: true } });
+		expect(staticData.saves).toBe(1);
+		expect(JSON.stringify(staticData.data)).toContain(`${jobId}:SUCCESS`);
+		const second = await trigger(body, { staticData, n8nLine });
 		expect(first.started).toBe(true);
 		expect(second.started).toBe(false);
 		expect(second.response).toMatchObject({ statusCode: 200, body: { received: true } });
-		expect(JSON.stringify(staticData.data)).toContain(`${jobId}:SUCCESS`);
+		expect(JSON.stringify(staticData.data)).toContain('older-job:SUCCESS');
 	});
+
+	it('three jobs, each called back twice in a row, on n8n 2.41.1\'s order: three executions, each key saved', async () => {
+		const staticData = createStaticDataStore();
+		const started: string[] = [];
+		for (const prompt of ['one', 'two', 'three']) {
+			const { jobId, body } = await finishedJob(prompt);
+			for (let copy = 0; copy < 2; copy++) if ((await trigger(body, { staticData, n8nLine: '2' })).started) started.push(jobId);
+		}
+		expect(started).toHaveLength(3);
+		expect(new Set(started).size).toBe(3);
+		expect((staticData.data['node:Sora Trigger'] as IDataObject).handledCallbacks).toEqual(started.map((jobId) => `${jobId}:SUCCESS`));
+	}, 30_000);
 
 	it('concurrent duplicates (while the first is still verifying): all start an execution, one goes past the trigger', async () => {
 		const { jobId, body } = await finishedJob();
@@ -585,13 +612,7 @@ describe('Sora Trigger: secrets', () => {
 
 describe('Sora Trigger: real callbacks from the simulator', () => {
 	it('the batch pattern: each finished job starts one execution; duplicates and token-less calls start none', async () => {
-		const server = await startWebhookServer({
-			node: SoraTrigger,
-			parameters: params(),
-			credentials: credentials() as never,
-			credentialTypes: [TtApi],
-			workflowId,
-		});
+		const server = await startTriggerServer();
 		try {
 			const hookUrl = `${server.webhookUrl}?${CALLBACK_TOKEN_PARAM}=${TOKEN}`;
 			const ok = await submitJob('first video', hookUrl);
@@ -632,13 +653,7 @@ describe('Sora Trigger: real callbacks from the simulator', () => {
 	});
 
 	it('past its answer budget, the HTTP answer reaches TTAPI while the trigger is still verifying', async () => {
-		const server = await startWebhookServer({
-			node: SoraTrigger,
-			parameters: params(),
-			credentials: credentials() as never,
-			credentialTypes: [TtApi],
-			workflowId,
-		});
+		const server = await startTriggerServer();
 		try {
 			const { jobId } = await finishedJob();
 			sim.injectFault({ endpoint: 'fetch', kind: 'slow', delayMs: ANSWER_WITHIN_MS + 2000 });
@@ -656,13 +671,7 @@ describe('Sora Trigger: real callbacks from the simulator', () => {
 	});
 
 	it('Sora Generate in "Don\'t wait" mode with the trigger URL as callback URL → one execution per prompt', async () => {
-		const server = await startWebhookServer({
-			node: SoraTrigger,
-			parameters: params({ downloadVideo: true }),
-			credentials: credentials() as never,
-			credentialTypes: [TtApi],
-			workflowId,
-		});
+		const server = await startTriggerServer({ downloadVideo: true });
 		try {
 			const callbackUrl = `${server.webhookUrl}?${CALLBACK_TOKEN_PARAM}=${TOKEN}`;
 			const submitted = await runSora(
@@ -683,4 +692,173 @@ describe('Sora Trigger: real callbacks from the simulator', () => {
 			await server.close();
 		}
 	});
+});
+
+describe('Sora Trigger: Callback Data (Sora Generate, Don\'t Wait → the trigger)', () => {
+	const callbackData = (...fields: Array<[string, string]>) => ({ fields: fields.map(([name, value]) => ({ name, value })) });
+
+	it('each item\'s fields come out of the trigger as given, typed; a URL with changed data is refused 401', async () => {
+		const server = await startTriggerServer();
+		try {
+			const input = [
+				{ prompt: 'row one', row: 1, sheet: 'sheet-A', meta: { tag: 'x', n: [1, 2] } },
+				{ prompt: 'row two', row: 2, sheet: 'sheet-A', meta: null },
+			];
+			const submitted = await runSora(
+				sim,
+				generateParameters({
+					waitMode: 'none',
+					options: {
+						callbackUrl: server.webhookUrl,
+						callbackData: callbackData(['row', '={{ $json.row }}'], ['sheet', '={{ $json.sheet }}'], ['meta', '={{ $json.meta }}'], ['label', 'run 7']),
+					},
+				}),
+				input,
+				{ callbackSecret: SECRET },
+			);
+			expect(submitted.error).toBeUndefined();
+			const jobIds = submitted.items.map((item) => item.json.jobId as string);
+			await server.waitForCalls(2);
+			const byJob = Object.fromEntries(server.handledCalls().map((call) => [call.execution!.items[0].json.jobId, call.execution!.items[0].json]));
+			expect(byJob[jobIds[0]]).toMatchObject({ status: 'SUCCESS', callbackData: { row: 1, sheet: 'sheet-A', meta: { tag: 'x', n: [1, 2] }, label: 'run 7' } });
+			expect(byJob[jobIds[1]].callbackData).toEqual({ row: 2, sheet: 'sheet-A', meta: null, label: 'run 7' });
+
+			// The hookUrl TTAPI got, with the data changed (row 1 → 99), or its data removed: 401, nothing starts.
+			const hookUrl = new URL(sim.getJob(jobIds[0])!.hookUrl);
+			const changed = new URL(hookUrl);
+			changed.searchParams.set(CALLBACK_DATA_PARAM, encodeCallbackPayload({ kind: 'video', data: { row: 99, sheet: 'sheet-A', meta: { tag: 'x', n: [1, 2] }, label: 'run 7' } }));
+			const removed = new URL(hookUrl);
+			removed.searchParams.delete(CALLBACK_DATA_PARAM);
+			const startedBefore = server.startedCalls().length;
+			expect(await sim.sendCallback(jobIds[0], { url: changed.toString() })).toEqual([401]);
+			expect(await sim.sendCallback(jobIds[0], { url: removed.toString() })).toEqual([401]);
+			await server.waitForCalls(4);
+			expect(server.calls.slice(2).map((call) => call.response.body)).toEqual([
+				{ error: expect.stringContaining('was changed after Sora Generate made it') },
+				{ error: expect.stringContaining(CALLBACK_TOKEN_PARAM) },
+			]);
+			expect(server.startedCalls()).toHaveLength(startedBefore);
+		} finally {
+			await server.close();
+		}
+	}, 30_000);
+
+	it('a URL without Callback Data (the token only, as before) gives callbackData {}', async () => {
+		const { body } = await finishedJob();
+		const run = await trigger(body);
+		expect(run.items[0].json.callbackData).toEqual({});
+	});
+
+	it('Callback Data over 1 KB: the node fails naming the field and the limit; nothing reaches TTAPI', async () => {
+		const before = sim.counters().submissions;
+		const run = await runSora(
+			sim,
+			generateParameters({
+				waitMode: 'none',
+				options: { callbackUrl: 'https://n8n.example.com/webhook/ttapi-sora', callbackData: callbackData(['notes', '={{ $json.notes }}']) },
+			}),
+			[{ prompt: 'small', notes: 'ok' }, { prompt: 'big', notes: 'x'.repeat(1100) }],
+			{ callbackSecret: SECRET },
+		);
+		expect(run.error?.message).toMatch(/^Invalid "Callback Data": is 1112 bytes as JSON; the limit is 1024 bytes/);
+		expect(sim.counters().submissions).toBe(before);
+	});
+
+	it('Callback Data without a Callback URL: the node fails before anything is sent', async () => {
+		const before = sim.counters().submissions;
+		const run = await runSora(sim, generateParameters({ waitMode: 'none', options: { callbackData: callbackData(['row', '1']) } }), prompts('p'), { callbackSecret: SECRET });
+		expect(run.error?.message).toMatch(/^Invalid "Callback Data": needs a Callback URL/);
+		expect(sim.counters().submissions).toBe(before);
+	});
+});
+
+describe('Sora Trigger: character jobs', () => {
+	const characterParameters = (extra: Record<string, NodeParameterValueType> = {}): Record<string, NodeParameterValueType> => ({
+		resource: 'character',
+		operation: 'createCharacter',
+		url: '={{ $json.url }}',
+		timestamps: '1,3',
+		waitMode: 'none',
+		...extra,
+	});
+
+	it("Create Character (Don't Wait, Callback URL = the trigger's URL) → kind character with the character's fields and Callback Data; no download", async () => {
+		const server = await startTriggerServer({ downloadVideo: true });
+		try {
+			const submitted = await runSora(
+				sim,
+				characterParameters({
+					options: { callbackUrl: server.webhookUrl, callbackData: { fields: [{ name: 'row', value: '={{ $json.row }}' }] } },
+				}),
+				[
+					{ url: 'https://example.com/hero.mp4', row: 4 },
+					{ url: 'https://example.com/villain.mp4?[sim:fail=real person]', row: 5 },
+				],
+				{ callbackSecret: SECRET },
+			);
+			expect(submitted.error).toBeUndefined();
+			const [ok, failed] = submitted.items.map((item) => item.json.jobId as string);
+			await server.waitForCalls(2);
+			const byJob = Object.fromEntries(server.handledCalls().map((call) => [call.execution!.items[0].json.jobId, call.execution!.items[0]]));
+			const okItem = byJob[ok];
+			expect(okItem.json).toEqual({
+				kind: 'character',
+				jobId: ok,
+				status: 'SUCCESS',
+				characterId: sim.getJob(ok)!.characterId,
+				username: null,
+				url: 'https://example.com/hero.mp4',
+				timestamps: '1,3',
+				quota: 1,
+				costUsd: 0.01,
+				finishTime: sim.getJob(ok)!.finishTime,
+				record: expect.objectContaining({ characterId: sim.getJob(ok)!.characterId, url: 'https://example.com/hero.mp4' }),
+				event: 'succeeded',
+				verified: true,
+				callbackData: { row: 4 },
+			});
+			expect((okItem.json.record as IDataObject).hookUrl).toBeUndefined();
+			expect(okItem.binary).toBeUndefined();
+			expect(byJob[failed].json).toMatchObject({ kind: 'character', status: 'FAILED', message: 'real person', event: 'failed', callbackData: { row: 5 } });
+			// The simulator sent the character's record as TTAPI does: data with url, timestamps, characterId.
+			expect(JSON.parse(sim.getJob(ok)!.callbacks[0].body)).toEqual({ received: true });
+			expect(sim.getJob(ok)!.fetchBody.data).toMatchObject({ url: 'https://example.com/hero.mp4', timestamps: '1,3', characterId: expect.stringMatching(/^char_/) });
+		} finally {
+			await server.close();
+		}
+	}, 30_000);
+
+	it('a character callback to a URL without ttapiData (token only) is told by its shape; a video one too', async () => {
+		const response = await fetch(`${sim.url}/sora/characters`, {
+			method: 'POST',
+			headers: { 'TT-API-KEY': API_KEY, 'content-type': 'application/json' },
+			body: JSON.stringify({ url: 'https://example.com/c.mp4', timestamps: '2,4' }),
+		});
+		const characterJobId = ((await response.json()) as { data: { job_id: string } }).data.job_id;
+		const character = await deliver(await waitForEnd(characterJobId), { parameters: params({ downloadVideo: true }) });
+		expect(character.execution?.items[0].json).toMatchObject({ kind: 'character', jobId: characterJobId, timestamps: '2,4', verified: true, callbackData: {} });
+		expect(character.execution?.items[0].json.downloadError).toBeUndefined();
+		const video = await deliver((await finishedJob('a kite')).body, { parameters: params({ downloadVideo: true }) });
+		expect(video.execution?.items[0].json).toMatchObject({ kind: 'video', event: 'succeeded' });
+		expect(readBinary(video.execution!.items[0], 'data').length).toBe(VIDEO_BYTES);
+	}, 30_000);
+
+	it('the signed kind wins over the shape, and Trigger On filters characters like videos', async () => {
+		const response = await fetch(`${sim.url}/sora/characters`, {
+			method: 'POST',
+			headers: { 'TT-API-KEY': API_KEY, 'content-type': 'application/json' },
+			body: JSON.stringify({ url: 'https://example.com/c.mp4?[sim:fail=real person]', timestamps: '1,2' }),
+		});
+		const jobId = ((await response.json()) as { data: { job_id: string } }).data.job_id;
+		const body = await waitForEnd(jobId);
+		const payload = encodeCallbackPayload({ kind: 'character', data: {} });
+		const query = { [CALLBACK_DATA_PARAM]: payload, [CALLBACK_TOKEN_PARAM]: callbackToken(SECRET, `trigger:${payload}`) };
+		// Verification off and a body stripped to what both kinds share: only the URL says "character".
+		const bare = { status: body.status, message: body.message, jobId };
+		const parameters = params({ verifyWithFetch: false });
+		expect((await trigger(bare, { query, parameters })).items[0].json).toMatchObject({ kind: 'character', characterId: null, event: 'failed' });
+		expect((await trigger(bare, { parameters })).items[0].json).toMatchObject({ kind: 'video', event: 'failed' });
+		expect((await trigger(body, { query, parameters: params({ events: 'succeeded' }) })).started).toBe(false);
+		expect((await trigger(body, { query, parameters: params({ events: 'failed' }) })).items[0].json).toMatchObject({ kind: 'character', message: 'real person' });
+	}, 30_000);
 });

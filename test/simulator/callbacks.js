@@ -73,6 +73,11 @@ class CallbackSender {
       }
       const payload = Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
       const mod = target.protocol === 'https:' ? https : http;
+      const route = this.deps.getConfig().callbackRoutes[target.hostname];
+      if (route) {
+        const [host, port] = route.split(':');
+        target = { ...target, hostname: host, port: Number(port) };
+      }
       /** @type {import('node:http').ClientRequest} */
       let req;
       let settled = false;
@@ -133,10 +138,11 @@ class CallbackSender {
     let result = { status: null, error: 'not sent' };
     for (let attempt = 1; attempt <= opts.retries + 1; attempt++) {
       if (this.closed || gen !== this.generation) return result;
+      const sentAt = new Date().toISOString();
       result = await this.post(url, bodyFn());
       if (this.closed || gen !== this.generation) return result;
       /** @type {import('./counters').CallbackRecord} */
-      const record = { jobId: job.jobId, url, status: result.status, at: new Date().toISOString(), attempt, reason: opts.reason };
+      const record = { jobId: job.jobId, url, status: result.status, sentAt, at: new Date().toISOString(), attempt, reason: opts.reason };
       if (result.body !== undefined) record.body = result.body;
       if (result.error) record.error = result.error;
       job.callbacks.push(record);

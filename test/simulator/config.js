@@ -28,6 +28,9 @@
  * @property {boolean} callbackCopiesConcurrent  deliver the copies at the same time, not one after another
  * @property {number} callbackJitterMs   extra pseudo-random delay 0…N ms before each delivery (shuffles the order)
  * @property {number} callbackJitterSeed seed of that delay's generator (same seed, same delays)
+ * @property {Record<string, string>} callbackRoutes  hostname → "host:port" the simulator connects to instead,
+ *                                       keeping the URL (Host header, path, query): TTAPI reaching n8n at a public
+ *                                       name that n8n itself may not resolve (split DNS, NAT without hairpin)
  * @property {number} balance            starting quota of each API key (GET /midjourney/v1/info)
  * @property {number} maxPromptLength    prompt length cap (older TTAPI page: 4000)
  * @property {((line: string) => void)|undefined} logger  optional request log (API keys never logged)
@@ -55,6 +58,7 @@ const DEFAULTS = Object.freeze({
   callbackCopiesConcurrent: false,
   callbackJitterMs: 0,
   callbackJitterSeed: 1,
+  callbackRoutes: {},
   balance: 100000,
   maxPromptLength: 4000,
   logger: undefined,
@@ -111,6 +115,10 @@ function mergeConfig(base, changes, opts = {}) {
     } else if (key === 'callbackCopiesConcurrent') {
       value = raw === 'true' ? true : raw === 'false' ? false : raw;
       if (typeof value !== 'boolean') throw new TypeError('option "callbackCopiesConcurrent" must be a boolean');
+    } else if (key === 'callbackRoutes') {
+      if (!raw || typeof raw !== 'object' || Array.isArray(raw) || !Object.values(raw).every((to) => /^[^:/]+:\d+$/.test(String(to)))) {
+        throw new TypeError('option "callbackRoutes" must map hostnames to "host:port"');
+      }
     } else if (key === 'balance') {
       value = typeof raw === 'string' ? Number(raw) : raw;
       if (typeof value !== 'number' || !Number.isFinite(value)) {

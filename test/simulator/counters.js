@@ -9,6 +9,7 @@
  * @property {string} url          exactly as sent (the hookUrl as submitted, or the override)
  * @property {number|null} status  HTTP status received, null on network error / timeout
  * @property {string} [error]
+ * @property {string} sentAt       ISO time the attempt was sent
  * @property {string} at           ISO time of the attempt's end
  * @property {number} attempt      1 = first try, 2+ = retries
  * @property {'auto'|'manual'|'duplicate'} reason

@@ -79,6 +79,18 @@ function createSimulatorCore(options) {
     },
     listJobs: () => jobs.list(),
     /**
+     * Ends a job now, as if its render had just finished (its callback goes out as usual): for a
+     * test that needs a job to end at a moment it chooses, e.g. while n8n is down. A job that has
+     * ended already is left as it is.
+     * @param {string} jobId
+     */
+    endJob(jobId) {
+      const job = jobs.get(jobId);
+      if (!job) throw new Error(`job ${jobId} not found`);
+      jobs.complete(job);
+      return jobs.snapshot(job);
+    },
+    /**
      * @param {string} jobId
      * @param {{ url?: string, body?: unknown, times?: number }} [opts]
      */
@@ -129,6 +141,7 @@ async function startSimulator(options = {}) {
     reset: core.reset,
     getJob: core.getJob,
     listJobs: core.listJobs,
+    endJob: core.endJob,
     sendCallback: core.sendCallback,
     videoSource: core.videoSource,
     /** Stop the server, all timers and in-flight callbacks. Idempotent. */

@@ -1,11 +1,11 @@
 import { createHmac } from 'crypto';
 
-import type { CallbackBatch } from '../../nodes/SoraGenerate/actions/batch/callback/callbackBatch';
+import type { CallbackBatch } from '../../nodes/SoraGenerate/actions/batch/callback/storedBatch';
 import {
 	itemHookUrl,
 	itemTokenMatches,
-	probeTokenMatches,
-	probeUrl,
+	lookTokenMatches,
+	lookUrl,
 	resumeSecret,
 } from '../../nodes/SoraGenerate/actions/batch/callback/callbackUrls';
 import {
@@ -114,26 +114,20 @@ describe('resume URLs and their tokens', () => {
 		expect(itemTokenMatches(batch, SECRET, 0, token)).toBe(false);
 		expect(itemTokenMatches(batchFor('42'), SECRET, 1, token)).toBe(false); // another execution
 		expect(itemTokenMatches(batch, 'another-secret', 1, token)).toBe(false);
-		expect(probeTokenMatches(batch, SECRET, 'check', token)).toBe(false);
-		expect(probeTokenMatches(batch, SECRET, 'deadline', token)).toBe(false);
+		expect(lookTokenMatches(batch, SECRET, token)).toBe(false);
 		// and not the trigger's token either
 		expect(tokenMatches(callbackToken(SECRET, TRIGGER_TOKEN_SCOPE), token)).toBe(false);
 	});
 
-	it('probe URLs carry ttapiProbe and a token bound to the probe kind and execution', () => {
-		const check = new URL(probeUrl(batch, SECRET, 'check'));
-		const deadline = new URL(probeUrl(batch, SECRET, 'deadline'));
-		expect(check.origin + check.pathname).toBe('https://n8n.example.com/webhook-waiting/41');
-		expect(check.searchParams.get('ttapiProbe')).toBe('check');
-		expect(deadline.searchParams.get('ttapiProbe')).toBe('deadline');
-		const checkToken = check.searchParams.get(CALLBACK_TOKEN_PARAM);
-		const deadlineToken = deadline.searchParams.get(CALLBACK_TOKEN_PARAM);
-		expect(probeTokenMatches(batch, SECRET, 'check', checkToken)).toBe(true);
-		expect(probeTokenMatches(batch, SECRET, 'deadline', deadlineToken)).toBe(true);
-		expect(probeTokenMatches(batch, SECRET, 'deadline', checkToken)).toBe(false);
-		expect(probeTokenMatches(batch, SECRET, 'check', deadlineToken)).toBe(false);
-		expect(probeTokenMatches(batchFor('42'), SECRET, 'check', checkToken)).toBe(false);
-		for (const index of [0, 1, 2]) expect(itemTokenMatches(batch, SECRET, index, checkToken)).toBe(false);
+	it('the look URL carries ttapiLook and a token bound to the execution, not to any item', () => {
+		const look = new URL(lookUrl(batch, SECRET));
+		expect(look.origin + look.pathname).toBe('https://n8n.example.com/webhook-waiting/41');
+		expect(look.searchParams.get('ttapiLook')).toBe('1');
+		const token = look.searchParams.get(CALLBACK_TOKEN_PARAM);
+		expect(lookTokenMatches(batch, SECRET, token)).toBe(true);
+		expect(lookTokenMatches(batchFor('42'), SECRET, token)).toBe(false);
+		expect(lookTokenMatches(batch, 'another-secret', token)).toBe(false);
+		for (const index of [0, 1, 2]) expect(itemTokenMatches(batch, SECRET, index, token)).toBe(false);
 	});
 
 	it('resumeSecret is the Callback Secret, or else the API key', () => {

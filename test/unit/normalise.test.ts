@@ -1,4 +1,4 @@
-import { normaliseJobResult } from '../../nodes/shared/normalise';
+import { normaliseJobResult, recordKind } from '../../nodes/shared/normalise';
 
 describe('normaliseJobResult', () => {
 	it('turns the fetch/callback body into the shared shape, without the hookUrl', () => {
@@ -60,5 +60,20 @@ describe('normaliseJobResult', () => {
 		expect(cost('12.5')).toBe(0.125);
 		expect(cost(1050)).toBe(10.5);
 		expect(cost(undefined)).toBeNull();
+	});
+});
+
+describe('recordKind (a callback whose URL does not say)', () => {
+	it.each([
+		['a video record', { status: 'SUCCESS', jobId: 'j', data: { model: 'sora-2', prompt: 'p', videoUrl: 'https://x/v.mp4' } }, 'video'],
+		['a failed video (prompt only)', { status: 'FAILED', jobId: 'j', data: { prompt: 'p', videoUrl: null } }, 'video'],
+		['a video made with a character', { status: 'SUCCESS', jobId: 'j', data: { prompt: 'p', character_url: 'https://x/c.mp4', character_timestamps: '1,3' } }, 'video'],
+		['a character record (the simulator and TTAPI: url, timestamps, characterId)', { status: 'SUCCESS', jobId: 'j', data: { url: 'https://x/c.mp4', timestamps: '1,3', characterId: 'char_1' } }, 'character'],
+		['a failed character (no characterId yet)', { status: 'FAILED', jobId: 'j', data: { url: 'https://x/c.mp4', timestamps: '1,3', characterId: null } }, 'character'],
+		['a character under snake_case names', { status: 'SUCCESS', jobId: 'j', data: { character_id: 'c' } }, 'character'],
+		['no data', { status: 'FAILED', jobId: 'j', data: null }, 'video'],
+		['data that is a list', { status: 'FAILED', jobId: 'j', data: [] }, 'video'],
+	])('%s → %s', (_name, record, kind) => {
+		expect(recordKind(record as never)).toBe(kind);
 	});
 });

@@ -2,19 +2,29 @@ import type { IDataObject } from 'n8n-workflow';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 
-import { CALLBACK_TOKEN_PARAM, callbackToken } from '../../nodes/shared/callbackAuth';
+import {
+	CALLBACK_DATA_PARAM,
+	CALLBACK_TOKEN_PARAM,
+	callbackToken,
+	encodeCallbackPayload,
+	triggerToken,
+} from '../../nodes/shared/callbackAuth';
 import { pathProblem } from '../../nodes/SoraGenerateTrigger/activation';
 import {
 	REFUSAL,
 	eventForStatus,
 	eventPasses,
-	hasValidToken,
+	checkCallbackUrl,
 	parseCallbackBody,
 	readCallbackSecret,
 } from '../../nodes/SoraGenerateTrigger/callbackRequest';
+import { Workflow } from 'n8n-workflow';
+import type { INodeTypes, IWebhookResponseData } from 'n8n-workflow';
+
 import {
 	dedupeKey,
 	rememberInStaticData,
+	savedBeforeAnswer,
 	seenInStaticData,
 } from '../../nodes/SoraGenerateTrigger/dedupe';
 import { unknownJobMessage } from '../../nodes/SoraGenerateTrigger/handleCallback';
@@ -65,28 +75,47 @@ describe('pathProblem', () => {
 	});
 });
 
-describe('callback tokens', () => {
+describe('checkCallbackUrl', () => {
 	const secret = 'a-secret';
 	const token = callbackToken(secret, 'trigger');
+	const payload = encodeCallbackPayload({ kind: 'video', data: { row: 7, sheet: 'abc' } });
+	const signed = triggerToken(secret, payload);
+	const altered = encodeCallbackPayload({ kind: 'video', data: { row: 8, sheet: 'abc' } });
+	const character = encodeCallbackPayload({ kind: 'character', data: {} });
+	const T = CALLBACK_TOKEN_PARAM;
+	const D = CALLBACK_DATA_PARAM;
 
-	it('accepts the trigger token made from the secret, also among repeated values', () => {
-		expect(hasValidToken(secret, { [CALLBACK_TOKEN_PARAM]: token })).toBe(true);
-		expect(hasValidToken(secret, { [CALLBACK_TOKEN_PARAM]: ['junk', token] })).toBe(true);
+	it.each([
+		['the trigger token alone (URLs made before Callback Data)', { [T]: token }, undefined],
+		['the trigger token among repeated values', { [T]: ['junk', token] }, undefined],
+		['ttapiData with the token made from it', { [D]: payload, [T]: signed }, { kind: 'video', data: { row: 7, sheet: 'abc' } }],
+		['a character job', { [D]: character, [T]: triggerToken(secret, character) }, { kind: 'character', data: {} }],
+	])('accepts %s', (_name, query, expected) => {
+		expect(checkCallbackUrl(secret, query)).toEqual({ ok: true, ...(expected ? { payload: expected } : {}) });
 	});
 
-	it('refuses missing, wrong, other-scope and non-text tokens', () => {
-		for (const query of [
-			undefined,
-			{},
-			{ [CALLBACK_TOKEN_PARAM]: '' },
-			{ [CALLBACK_TOKEN_PARAM]: 'x'.repeat(token.length) },
-			{ [CALLBACK_TOKEN_PARAM]: callbackToken(secret, 'item:0') },
-			{ [CALLBACK_TOKEN_PARAM]: callbackToken('other', 'trigger') },
-			{ [CALLBACK_TOKEN_PARAM]: { nested: token } },
-			{ [CALLBACK_TOKEN_PARAM.toUpperCase()]: token },
-		]) {
-			expect(hasValidToken(secret, query)).toBe(false);
-		}
+	it.each([
+		['no query', undefined, REFUSAL.badToken],
+		['no token', {}, REFUSAL.badToken],
+		['an empty token', { [T]: '' }, REFUSAL.badToken],
+		['a wrong token', { [T]: 'x'.repeat(token.length) }, REFUSAL.badToken],
+		["another scope's token (a waiting item's)", { [T]: callbackToken(secret, 'item:0') }, REFUSAL.badToken],
+		["another secret's token", { [T]: callbackToken('other', 'trigger') }, REFUSAL.badToken],
+		['a token that is not text', { [T]: { nested: token } }, REFUSAL.badToken],
+		['the parameter name in other case', { [T.toUpperCase()]: token }, REFUSAL.badToken],
+		['only the data-bound token, its ttapiData removed', { [T]: signed }, REFUSAL.badToken],
+		['ttapiData changed (row 7 → 8)', { [D]: altered, [T]: signed }, REFUSAL.alteredData],
+		['ttapiData added beside the plain token', { [D]: payload, [T]: token }, REFUSAL.alteredData],
+		['ttapiData given twice', { [D]: [payload, payload], [T]: signed }, REFUSAL.alteredData],
+		['ttapiData signed with another secret', { [D]: payload, [T]: triggerToken('other', payload) }, REFUSAL.alteredData],
+		['signed ttapiData that is not a payload', { [D]: 'bm9wZQ', [T]: triggerToken(secret, 'bm9wZQ') }, REFUSAL.unreadableData],
+	])('refuses %s', (_name, query, refusal) => {
+		expect(checkCallbackUrl(secret, query)).toEqual({ ok: false, refusal });
+	});
+
+	it('refusals of the URL are 401 (like a bad token), except a signed but unreadable ttapiData (400)', () => {
+		expect([REFUSAL.badToken.httpCode, REFUSAL.alteredData.httpCode, REFUSAL.unreadableData.httpCode]).toEqual([401, 401, 400]);
+		expect(REFUSAL.alteredData.error).toContain(CALLBACK_DATA_PARAM);
 	});
 
 	it('an empty or missing secret is "not set"', () => {
@@ -175,5 +204,49 @@ describe('static data', () => {
 		expect(seenInStaticData(data, 'k3')).toBe(true);
 		expect(seenInStaticData(data, 'k0')).toBe(false);
 		expect(seenInStaticData({ handledCallbacks: 'garbage' }, 'k0')).toBe(false);
+	});
+});
+
+describe("static data on n8n 2.41.1's webhook path (savedBeforeAnswer)", () => {
+	const nodeTypes = { getByNameAndVersion: () => ({ description: { properties: [] } }) } as unknown as INodeTypes;
+	const node = { name: 'Sora Trigger' } as never;
+	/** A Workflow as n8n builds one from the workflow row it loaded (LiveWebhooks, WorkflowRunner). */
+	const workflowOver = (staticData: IDataObject | null) => new Workflow({ id: 'w', nodes: [], connections: {}, active: true, nodeTypes, staticData: staticData as IDataObject });
+	const changed = (workflow: Workflow) => (workflow.staticData as IDataObject).__dataChanged === true;
+
+	it.each([
+		['nothing stored yet (null): each Workflow wraps its own {}', null, true],
+		['a key stored: both Workflows wrap the same object', { 'node:Sora Trigger': { handledCallbacks: ['a:SUCCESS'] } }, false],
+	])("n8n-workflow: a second Workflow over the webhook's static data — %s — leaves the change marked: %p", (_name, stored, stillMarked) => {
+		const row = { staticData: stored === null ? null : structuredClone(stored) };
+		const webhookWorkflow = workflowOver(row.staticData);
+		rememberInStaticData(webhookWorkflow.getStaticData('node', node), 'b:SUCCESS');
+		expect(changed(webhookWorkflow)).toBe(true);
+		workflowOver(row.staticData); // WorkflowRunner.run → establishContextForPersistence
+		expect(changed(webhookWorkflow)).toBe(stillMarked);
+	});
+
+	it('writes the key again when n8n reads the answer body, after that reset, and hands n8n the same body', () => {
+		const row = { staticData: { 'node:Sora Trigger': { handledCallbacks: ['a:SUCCESS'] } } as IDataObject };
+		const webhookWorkflow = workflowOver(row.staticData);
+		const staticData = webhookWorkflow.getStaticData('node', node);
+		const remember = () => rememberInStaticData(staticData, 'b:SUCCESS');
+		remember();
+		const items = [[{ json: { jobId: 'b' } }]];
+		const result = savedBeforeAnswer({ webhookResponse: { received: true }, workflowData: items }, remember);
+		expect(result.workflowData).toBe(items);
+		workflowOver(row.staticData);
+		expect(changed(webhookWorkflow)).toBe(false);
+		expect(result.webhookResponse).toEqual({ received: true }); // extractWebhookOnReceivedResponse
+		expect(changed(webhookWorkflow)).toBe(true); // → saveStaticData saves
+		expect(staticData.handledCallbacks).toEqual(['a:SUCCESS', 'b:SUCCESS']);
+		expect(JSON.parse(JSON.stringify(result))).toEqual({ webhookResponse: { received: true }, workflowData: items });
+	});
+
+	it('leaves a result alone when the node answered itself (n8n then saves before it starts the execution)', () => {
+		const result: IWebhookResponseData = { noWebhookResponse: true, workflowData: [[{ json: {} }]] };
+		let writes = 0;
+		expect(savedBeforeAnswer(result, () => writes++)).toBe(result);
+		expect(writes).toBe(0);
 	});
 });

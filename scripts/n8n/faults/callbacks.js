@@ -1,6 +1,7 @@
 'use strict';
 // 6. Callbacks that are wrong, odd, late, early, doubled or missing, to a waiting Sora Generate
-//    (Wait for Callback) and to a Sora Trigger.
+//    (Wait for Callback, n8n 2.x) and to a Sora Trigger; on n8n 1.x, what Wait for Callback does
+//    there instead (it polls).
 
 const crypto = require('node:crypto');
 const { describe, isGoodResult, isGoodError, triggerItem, short } = require('./check');
@@ -44,8 +45,8 @@ const stillWaiting = async (ctx, execId) => {
 	return ctx.status(execId) === 'waiting';
 };
 
-function cbRow(order, fault, expected, run, est = 12) {
-	return { group: 6, order, fault, mode: 'callback', expected, estSeconds: est, limitSeconds: 180, run };
+function cbRow(order, fault, expected, run, est = 12, lines = undefined) {
+	return { group: 6, order, fault, mode: 'callback', expected, estSeconds: est, limitSeconds: 180, run, ...(lines ? { lines } : {}) };
 }
 function trRow(order, fault, expected, run, est = 10) {
 	return { group: 6, order, fault, mode: 'trigger', expected, estSeconds: est, limitSeconds: 180, run };
@@ -139,7 +140,7 @@ function callbackRows() {
 			const reports = ctx.reportsOf(execId).length;
 			return { pass: end.good && reports === 1, observed: `two callbacks at once → ${JSON.stringify(statuses)}; ${end.text}; downstream items after 3 s more: ${reports}` };
 		}),
-		cbRow(8, 'callbacks that arrive before n8n saved the execution as waiting (2 jobs that end at once; the 2nd submit answers 1.5 s late)', 'n8n answers those callbacks 409; both items SUCCESS within 30 s anyway (the check after pausing finds them)', async (ctx) => {
+		cbRow(8, 'callbacks that arrive before n8n saved the execution as waiting (2 jobs that end at once; the 2nd submit answers 1.5 s late)', 'n8n answers those callbacks 409; both items SUCCESS within 30 s anyway (the node looks again by itself right after it pauses)', async (ctx) => {
 			const tag = ctx.tag('cb-early');
 			const prompts = [0, 1].map((i) => `${tag} instant ${i} [sim:render=0]`);
 			// the node is still in execute() (submitting item 1) when item 0's job calls back
@@ -153,7 +154,7 @@ function callbackRows() {
 			const raced = jobs[0]?.callbacks.some((c) => c.status === 409);
 			return { pass: r.status === 'success' && good && raced && r.seconds < 30 && r.reports.length === 2, observed: `TTAPI's callbacks answered ${answered.join(' ')}; execution ${r.status} in ${r.seconds.toFixed(0)} s: ${r.items.map((item) => describe(item, ctx)).join(' · ')}` };
 		}),
-		cbRow(9, 'no callback at all, the job finished (Max Wait 6 s)', 'SUCCESS with the video, found by the node\'s own check at Max Wait, within 60 s', async (ctx) => {
+		cbRow(9, 'no callback at all, the job finished (Max Wait 6 s)', 'SUCCESS with the video, found by the node\'s own looks (1, 2, 4 … s after it pauses; at Max Wait at the latest), within 60 s', async (ctx) => {
 			const prompt = `${ctx.tag('cb-nocb-done')} silent`;
 			ctx.sim.injectFault({ endpoint: 'callback', kind: 'drop', match: { prompt } });
 			const t0 = Date.now();
@@ -186,6 +187,34 @@ function callbackRows() {
 			const descr = r.items.map((item) => `${describe(item)}${item.json.errorDescription ? ` — ${item.json.errorDescription.slice(0, 90)}` : ''}`);
 			return { pass, observed: `execution ${r.status} in ${r.seconds.toFixed(0)} s: ${descr.join(' · ')}; jobs ${jobs.filter(Boolean).length}` };
 		}, 20),
+	];
+}
+
+/**
+ * n8n 1.x: Wait for Callback polls (its resume URLs carry no signature and 1.x would not refuse a
+ * second resume), so nothing calls back; these rows show that, and Max Wait as each item's limit.
+ */
+function pollingRows() {
+	const ONE = ['1'];
+	return [
+		cbRow(30, 'Wait for Callback on n8n 1.x (no signature on its resume URLs: 1.x could resume a paused execution twice)', 'it polls: SUCCESS with the video, waitMode "poll", one submission, no hookUrl sent to TTAPI; n8n\'s log says why', async (ctx) => {
+			const prompt = `${ctx.tag('cb-polls')} polled`;
+			const r = await ctx.generate('cb', [prompt]);
+			const job = ctx.jobsFor(prompt)[0];
+			const item = r.items[0];
+			const logged = ctx.n8n.allLogs().includes('Sora Generate polls instead of waiting for callbacks: this n8n (1.x)');
+			const hook = job?.body?.hookUrl;
+			const pass = r.status === 'success' && isGoodResult(ctx, item, job) && item.json.waitMode === 'poll' && ctx.submissionsFor(prompt) === 1 && !hook && logged && r.reports.length === 1;
+			return { pass, observed: `execution ${r.status} in ${r.seconds.toFixed(0)} s: ${describe(item, ctx)}, waitMode ${item?.json.waitMode}; submissions ${ctx.submissionsFor(prompt)}; hookUrl sent: ${hook ? 'yes' : 'no'}; the log line: ${logged}; downstream items ${r.reports.length}` };
+		}, 8, ONE),
+		cbRow(31, 'Wait for Callback on n8n 1.x, the job still running when Max Wait (6 s) passes', 'it polls with Max Wait as the item\'s limit: an error item with the job id and last status, within 60 s; one submission', async (ctx) => {
+			const prompt = `${ctx.tag('cb-polls-maxwait')} [sim:render=600000] forever`;
+			const r = await ctx.generate('cbMaxWait', [prompt], { timeoutMs: 90_000 });
+			const job = ctx.jobsFor(prompt)[0];
+			const item = r.items[0];
+			const pass = r.status === 'success' && isGoodError(item, /was still ON_QUEUE when .* passed/, job?.jobId) && item.json.status === 'ON_QUEUE' && r.seconds < 60 && ctx.submissionsFor(prompt) === 1;
+			return { pass, observed: `execution ${r.status} in ${r.seconds.toFixed(0)} s: ${describe(item, ctx)}, waitMode ${item?.json.waitMode}; submissions ${ctx.submissionsFor(prompt)}` };
+		}, 15, ONE),
 	];
 }
 
@@ -272,7 +301,7 @@ function triggerRows() {
 }
 
 function rows() {
-	return [...callbackRows(), ...triggerRows()];
+	return [...callbackRows(), ...pollingRows(), ...triggerRows()];
 }
 
 module.exports = { rows };

@@ -58,7 +58,7 @@ function refusedRow(mode, route, order) {
 		fault: 'wrong base URL: nothing listens there (connection refused)',
 		mode,
 		expected: 'item error "Could not connect to TTAPI at <url> (ECONNREFUSED) … nothing was charged" within 30 s',
-		estSeconds: route === 'cb' ? 65 : 10,
+		estSeconds: 10,
 		async run(ctx) {
 			const prompt = `${ctx.tag(`cred-refused-${route}`)} nobody home`;
 			const r = await ctx.generate(routeFor('Refused', route), [prompt], { timeoutMs: 150_000 });

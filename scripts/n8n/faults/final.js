@@ -49,7 +49,16 @@ async function phase(ctx, earlier, { only } = {}) {
 
 	// ---- secrets
 	{
-		const secrets = { 'API key (main)': ctx.keys.main, 'API key (other)': ctx.keys.other, 'API key (queue)': ctx.keys.queue, 'API key (wrong)': ctx.keys.wrong, 'Callback Secret': ctx.secret, 'trigger token': ctx.triggerToken };
+		const secrets = {
+			'API key (main)': ctx.keys.main,
+			'API key (other)': ctx.keys.other,
+			'API key (queue)': ctx.keys.queue,
+			'API key (queue, poll)': ctx.keys.queuePoll,
+			'API key (queue, callback)': ctx.keys.queueCallback,
+			'API key (wrong)': ctx.keys.wrong,
+			'Callback Secret': ctx.secret,
+			'trigger token': ctx.triggerToken,
+		};
 		const outputs = JSON.stringify(ctx.sink.reports);
 		if (ctx.n8n.running) await ctx.n8n.stop();
 		const logs = ctx.n8n.allLogs();
@@ -59,7 +68,7 @@ async function phase(ctx, earlier, { only } = {}) {
 			if (outputs.includes(value)) found.push(`${name} in node output`);
 		}
 		const files = ctx.filesContaining(Object.values(secrets));
-		add(2, 'the whole run: secrets (4 API keys, Callback Secret, trigger token)', 'none appears in any n8n log line, CLI output, database row, binary file or node output', found.length === 0 && files.length === 0, found.length || files.length ? `found: ${[...found, ...files].join(', ')}` : `checked ${logs.length} bytes of logs, every file under the n8n user folder, ${ctx.sink.reports.length} output items`);
+		add(2, `the whole run: secrets (${Object.keys(secrets).length - 2} API keys, Callback Secret, trigger token)`, 'none appears in any n8n log line, CLI output, database row, binary file or node output', found.length === 0 && files.length === 0, found.length || files.length ? `found: ${[...found, ...files].join(', ')}` : `checked ${logs.length} bytes of logs, every file under the n8n user folder, ${ctx.sink.reports.length} output items`);
 	}
 	return out;
 }

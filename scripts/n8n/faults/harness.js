@@ -15,6 +15,10 @@ const KEYS = {
 	main: 'sk-faults-MAIN-4f1c9e2a77d0',
 	other: 'sk-faults-OTHER-0b9d33e1c5aa',
 	queue: 'sk-faults-QUEUE-7e2f81c4d6b3',
+	// the queue rows' Poll and Wait for Callback batches: TTAPI's queue limit is per key, so each
+	// queue row has its own queue and the three run side by side
+	queuePoll: 'sk-faults-QUEUEPOLL-3c9d04a1e2f7',
+	queueCallback: 'sk-faults-QUEUECB-91b6e5d2a0c8',
 	wrong: 'sk-faults-WRONG-a19c5e7f3b20',
 };
 const SECRET = 'faults-callback-SECRET-d41d8cd98f00b204';
@@ -74,7 +78,7 @@ async function setupLine(line, { log, packageDir }) {
 	const closers = [];
 	const sim = await startSimulator({ port: 0, apiKeys: [KEYS.main, KEYS.other], queueLimit: 1000, queueMs: 100, renderMs: 1200, videoBytes: VIDEO_BYTES });
 	closers.push(() => sim.close());
-	const qsim = await startSimulator({ port: 0, apiKeys: [KEYS.queue], queueLimit: 5, queueMs: 100, renderMs: 1000, videoBytes: VIDEO_BYTES });
+	const qsim = await startSimulator({ port: 0, apiKeys: [KEYS.queue, KEYS.queuePoll, KEYS.queueCallback], queueLimit: 5, queueMs: 100, renderMs: 1000, videoBytes: VIDEO_BYTES });
 	closers.push(() => qsim.close());
 	const sink = await startSink();
 	closers.push(() => sink.close());
@@ -86,6 +90,8 @@ async function setupLine(line, { log, packageDir }) {
 	const credList = {
 		main: cred('TTAPI main', { apiKey: KEYS.main, customBaseUrl: sim.url }),
 		queue: cred('TTAPI queue', { apiKey: KEYS.queue, customBaseUrl: qsim.url }),
+		queuePoll: cred('TTAPI queue (poll)', { apiKey: KEYS.queuePoll, customBaseUrl: qsim.url }),
+		queueCallback: cred('TTAPI queue (callback)', { apiKey: KEYS.queueCallback, customBaseUrl: qsim.url }),
 		wrongKey: cred('TTAPI wrong key', { apiKey: KEYS.wrong, customBaseUrl: sim.url }),
 		refused: cred('TTAPI refused port', { apiKey: KEYS.main, customBaseUrl: `http://127.0.0.1:${closedPort}` }),
 		notTtapi: cred('TTAPI not TTAPI', { apiKey: KEYS.main, customBaseUrl: sink.url }),
@@ -99,10 +105,9 @@ async function setupLine(line, { log, packageDir }) {
 		triggerWrongKey: wf.triggerWorkflow('wrongKey', credList.wrongKey, sink.url),
 		stockWebhook: wf.stockWebhookWorkflow(sink.url),
 	};
-	for (const w of Object.values(workflows)) {
-		await n8n.importWorkflow(w);
-		await n8n.activateWorkflow(w.id);
-	}
+	// one import for all (each n8n CLI call boots n8n), then one activation each
+	await n8n.importWorkflows(Object.values(workflows));
+	for (const w of Object.values(workflows)) await n8n.activateWorkflow(w.id);
 	await n8n.start();
 	const startUrl = `${n8n.baseUrl}/webhook/${wf.START_PATH}`;
 	const { callbackToken, CALLBACK_TOKEN_PARAM, TRIGGER_TOKEN_SCOPE } = loadCallbackAuth(packageDir);

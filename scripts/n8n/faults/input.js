@@ -3,7 +3,8 @@
 //    where text is expected, a 10 000-character prompt, a bad duration, a non-http image URL.
 //    Every bad item gets an error that names its field, and nothing is sent for it. With Continue
 //    On Fail the good item still runs; without it nothing at all is sent.
-//    The check runs before the wait mode matters, but it is run in all three modes.
+//    The check runs before the wait mode matters, but it is run in all three modes (on n8n 1.x,
+//    where Wait for Callback polls, in Poll and Don't Wait).
 
 const { describe } = require('./check');
 
@@ -45,18 +46,21 @@ function batchRunner() {
 	};
 }
 
-function kindRow(kind, index, batch) {
+/** The modes a line runs: on n8n 1.x Wait for Callback polls, so it would repeat the Poll run. */
+const modesOn = (line) => MODES.filter(([mode]) => mode !== 'callback' || line !== '1');
+
+function kindRow(kind, index, batch, modes) {
 	return {
 		group: 9,
 		order: index,
 		fault: kind.name,
-		mode: 'poll, callback, trigger',
+		mode: modes.map(([mode]) => mode).join(', '),
 		expected: 'in each mode an error naming the field; nothing sent for it; the good item of the batch still runs (Continue On Fail)',
 		estSeconds: 10,
 		async run(ctx) {
 			const seen = [];
 			let pass = true;
-			for (const [mode, route] of MODES) {
+			for (const [mode, route] of modes) {
 				const { r, tag, good } = await batch(ctx, mode, route);
 				const item = r.items[index + 1];
 				const text = String(item?.json?.error ?? '');
@@ -93,9 +97,10 @@ function strictRow(mode, route, order) {
 	};
 }
 
-function rows() {
+function rows(ctx) {
 	const batch = batchRunner();
-	return [...KINDS.map((kind, i) => kindRow(kind, i, batch)), ...MODES.map(([mode, , strict], i) => strictRow(mode, strict, 20 + i))];
+	const modes = modesOn(ctx.line);
+	return [...KINDS.map((kind, i) => kindRow(kind, i, batch, modes)), ...MODES.map(([mode, , strict], i) => strictRow(mode, strict, 20 + i))];
 }
 
 module.exports = { rows };

@@ -9,11 +9,16 @@
 //              retry policy is not documented: rows saying "lost for good" get no callback).
 //   restart 2  callbacks arriving *during* n8n's shutdown (n8n 2.x keeps answering webhooks while
 //              it waits for running executions); TTAPI resends anything but a 2xx.
+//
+// On n8n 1.x Wait for Callback polls (no execution waits there), so its waiting rows run on 2.x
+// only; on 1.x the polling one is the "stops while … polls a batch" row.
 
 const { describe, isGoodResult, triggerItem, short } = require('./check');
 
 const ROW_NAMES = ['7 n8n restarts while executions wait callback', '7 n8n restarts trigger', '7 n8n stopped poll', '7 shutdown'];
 const MAX_WAIT_FALLBACK_MS = 240_000;
+/** A render that never ends by itself: the row ends the job with sim.endJob() when it needs it to end. */
+const HELD = '[sim:render=3600000]';
 
 function result(fault, mode, expected, order) {
 	return { group: 7, order, fault, mode, expected };
@@ -61,6 +66,17 @@ async function deliver(ctx, jobId, url, { tries = 30 } = {}) {
 	return statuses;
 }
 
+/** Waits until n8n serves /webhook-waiting/ (it answers a call without n8n's signature 401, not 404). */
+async function resumeUrlsServed(ctx, execId, { timeoutMs = 15_000 } = {}) {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const status = await fetch(`${ctx.n8n.baseUrl}/webhook-waiting/${execId}`).then((r) => r.status, () => null);
+		if (status !== null && status !== 404) return;
+		if (Date.now() > deadline) throw new Error(`n8n did not serve /webhook-waiting/ within ${timeoutMs} ms after its start (last answer ${status})`);
+		await ctx.sleep(250);
+	}
+}
+
 /** An execution's stored data, as text ('' when n8n has none). */
 async function storedData(ctx, executionId) {
 	const [row] = await ctx.n8n.dbQuery('SELECT data FROM execution_data WHERE executionId = ?', [executionId]);
@@ -93,34 +109,36 @@ async function phase(ctx, _earlier, { only } = {}) {
 		const before = await directJob(ctx, p('handled before', '[sim:render=100]'), ctx.triggerUrl());
 		await ctx.waitTrigger(before, { quietMs: 0 });
 
+		// Jobs that must end while n8n is down or after the restart are held (HELD) and ended with
+		// sim.endJob() then: Wait for Callback looks again by itself seconds after it pauses, so a
+		// job that ended before the stop would be found before the stop.
 		const prompts = {
-			r1: p('cb ends after restart', '[sim:render=75000]'),
-			r2: p('cb ends while down', '[sim:render=3000]'),
-			r3: p('cb lost callback', '[sim:render=3000]'),
+			r1: p('cb ends after restart', HELD),
+			r2: p('cb ends while down', HELD),
+			r3: p('cb lost callback', HELD),
 			// execute() polls items 0-1 to their end, then submits item 2 and pauses with all three job IDs
-			r4: [0, 1, 2].map((i) => p(`cb batch item ${i}`, i < 2 ? '[sim:render=300]' : '[sim:render=75000]')),
+			r4: [0, 1, 2].map((i) => p(`cb batch item ${i}`, i < 2 ? '[sim:render=300]' : HELD)),
 			// started just before the stop: execute() is still submitting (one place, 3 s renders)
-			r4b: [0, 1, 2].map((i) => p(`cb batch b item ${i}`, '[sim:render=3000]')),
-			r5: p('trigger ends after restart', '[sim:render=75000]'),
-			r6: p('trigger ends while down', '[sim:render=3000]'),
-			r7: p('trigger lost callback', '[sim:render=3000]'),
+			r4b: [0, 1, 2].map((i) => p(`cb batch b item ${i}`, i < 2 ? '[sim:render=3000]' : HELD)),
+			r5: p('trigger ends after restart', HELD),
+			r6: p('trigger ends while down', HELD),
+			r7: p('trigger lost callback', HELD),
 			r9: p('poll during shutdown', '[sim:render=5000]'),
 		};
 		// held back: r2/r6 and r4b's last item are called back (and resent) once n8n is down; r3/r7 never
 		for (const prompt of [prompts.r2, prompts.r3, prompts.r6, prompts.r7, prompts.r4b[2]]) ctx.sim.injectFault({ endpoint: 'callback', kind: 'drop', match: { prompt } });
 
+		// n8n 1.x: Wait for Callback polls, so no execution waits across a restart there (r4b shows the polling one).
+		const waits = ctx.line !== '1';
 		await Promise.all([
-			start('r1', 'cb', prompts.r1),
-			start('r2', 'cb', prompts.r2),
-			start('r3', 'cbLost', prompts.r3),
-			start('r4', 'cbOne', prompts.r4),
+			...(waits ? [start('r1', 'cb', prompts.r1), start('r2', 'cb', prompts.r2), start('r3', 'cbLost', prompts.r3), start('r4', 'cbOne', prompts.r4)] : []),
 			start('r5', 'none', prompts.r5),
 			start('r6', 'none', prompts.r6),
 			start('r7', 'none', prompts.r7),
 		]);
-		await waiting(['r1', 'r2', 'r3', 'r4']);
+		if (waits) await waiting(['r1', 'r2', 'r3', 'r4']);
 		// every item of r4 was submitted before the pause: the waiting execution stores all job IDs
-		const r4AtPause = prompts.r4.map((prompt) => ctx.submissionsFor(prompt));
+		const r4AtPause = waits ? prompts.r4.map((prompt) => ctx.submissionsFor(prompt)) : [];
 		const submits = {};
 		for (const key of ['r5', 'r6', 'r7']) submits[key] = await ctx.finish(started[key].execId, 'none', { t0: started[key].t, timeoutMs: 20_000 });
 		await start('r9', 'poll', prompts.r9);
@@ -132,23 +150,31 @@ async function phase(ctx, _earlier, { only } = {}) {
 		let stopT = Date.now();
 		await ctx.n8n.stop({ graceMs: 45_000 });
 		const stop1 = (Date.now() - stopT) / 1000;
+		// the jobs that end while n8n is down; TTAPI resends the callbacks of r2, r6 and r4b's last job
+		const endedWhileDown = waits ? ['r2', 'r3', 'r6', 'r7'] : ['r6', 'r7'];
+		for (const key of endedWhileDown) ctx.sim.endJob((await ctx.waitJobFor(prompts[key])).jobId);
 		const downDeliveries = {};
-		for (const key of ['r2', 'r6']) {
-			const job = await ctx.waitJobFor(prompts[key]);
-			await ctx.waitJob(job.jobId, (j) => j.status === 'SUCCESS');
+		for (const key of waits ? ['r2', 'r6'] : ['r6']) {
+			const job = jobOf(prompts[key]);
 			downDeliveries[key] = deliver(ctx, job.jobId, job.body.hookUrl);
 		}
 		// r4b's last job, if n8n 2.x let execute() submit it during the graceful shutdown
 		const r4bLast = ctx.jobsFor(prompts.r4b[2])[0];
 		if (r4bLast) {
-			await ctx.waitJob(r4bLast.jobId, (j) => j.status === 'SUCCESS');
+			ctx.sim.endJob(r4bLast.jobId);
 			downDeliveries.r4b = deliver(ctx, r4bLast.jobId, r4bLast.body.hookUrl);
 		}
 		await ctx.sleep(3000);
 		await ctx.n8n.start();
 		const startedAt1 = ctx.n8n.versionLoggedAt;
-		// n8n 2.41.1 serves resume calls before its start-up recovery, which also marks executions
-		// that are running by then as crashed (docs/RELIABILITY.md, n8n restarts). A row accepts a
+		// the jobs that end after the restart, once n8n serves resume URLs; their callbacks are TTAPI's own
+		if (waits) await resumeUrlsServed(ctx, started.r1.execId);
+		for (const prompt of [...(waits ? [prompts.r1, prompts.r4[2]] : []), prompts.r5]) ctx.sim.endJob((await ctx.waitJobFor(prompt)).jobId);
+		// n8n 2.41.1 serves resume calls before its start-up recovery (abstract-server.js registers
+		// /webhook-waiting/ in start(), then configure() runs the event bus's recovery), and that
+		// recovery takes every execution whose event log has no end: waiting ones (2.41.1 logs no
+		// end when an execution starts waiting; they stay waiting) and so one resumed in that window,
+		// which it marks crashed while it runs (docs/RELIABILITY.md, n8n restarts). A row accepts a
 		// crashed execution only when its resume was answered before n8n logged the end of that
 		// start, and the crashed execution still holds every job; this says so, or returns ''.
 		const startUpRace = async (r, answers, execId, jobIds) => {
@@ -175,13 +201,13 @@ async function phase(ctx, _earlier, { only } = {}) {
 				add(row, r.status === 'canceled' && logged && ctx.submissionsFor(prompts.r9) === 1, `${down1}; execution ${r.status}; job ${short(job.jobId)} in n8n's log: ${logged}; submissions ${ctx.submissionsFor(prompts.r9)}`);
 			}
 		}
-		{
+		if (waits) {
 			const row = result('n8n restarts while an execution waits; the job ends after the restart', 'callback', 'TTAPI\'s callback resumes it: SUCCESS with the video', 1);
 			const job = jobOf(prompts.r1);
 			const r = await ctx.finish(started.r1.execId, 'cb', { t0: started.r1.t, timeoutMs: 90_000 });
-			add(row, r.status === 'success' && isGoodResult(ctx, r.items[0], job) && r.reports.length === 1, `execution ${r.status} after ${r.seconds.toFixed(0)} s: ${describe(r.items[0], ctx)}; callbacks answered ${callbacksOf(ctx, job.jobId)}`);
+			add(row, r.status === 'success' && isGoodResult(ctx, r.items[0], job) && r.reports.length === 1, `${down1}; execution ${r.status} after ${r.seconds.toFixed(0)} s: ${describe(r.items[0], ctx)}; callbacks answered ${callbacksOf(ctx, job.jobId)}`);
 		}
-		{
+		if (waits) {
 			const row = result('n8n restarts while an execution waits; the job ends while n8n is down (TTAPI resends its callback)', 'callback', 'the resent callback resumes it after the restart: SUCCESS with the video (or, resumed before n8n finished starting, crashed by n8n\'s own recovery and holding the job)', 2);
 			const job = jobOf(prompts.r2);
 			const answers = await downDeliveries.r2;
@@ -223,23 +249,24 @@ async function phase(ctx, _earlier, { only } = {}) {
 			const pass = status === 200 && reports.length === 1;
 			add(row, pass, `replay → HTTP ${status}; executions for the job that reached the next node ${reports.length}`);
 		}
-
 		// ================================================================ restart 2
-		// finished trigger jobs without a hookUrl of their own, and waiting executions whose jobs
-		// finished but whose callbacks were held back; both are called back during the shutdown
+		// finished trigger jobs without a hookUrl of their own, and (2.x) waiting executions whose
+		// held jobs end as the shutdown begins, their callbacks held back; both are called back
+		// during the shutdown
 		const floodJobs = [];
 		for (let i = 0; i < 150; i++) floodJobs.push(await directJob(ctx, p(`trigger callback during shutdown ${i}`, '[sim:render=50]')));
-		const sdPrompts = [0, 1, 2].map((i) => p(`cb final callback during shutdown ${i}`, '[sim:render=1500]'));
+		const sdPrompts = waits ? [0, 1, 2].map((i) => p(`cb final callback during shutdown ${i}`, HELD)) : [];
 		for (const prompt of sdPrompts) ctx.sim.injectFault({ endpoint: 'callback', kind: 'drop', match: { prompt } });
 		await Promise.all(sdPrompts.map((prompt, i) => start(`sd${i}`, 'cbRestartOne', prompt)));
-		await waiting(['sd0', 'sd1', 'sd2']);
+		await waiting(sdPrompts.map((_, i) => `sd${i}`));
 		const sdJobs = sdPrompts.map(jobOf);
-		for (const id of [...floodJobs, ...sdJobs.map((j) => j.jobId)]) await ctx.waitJob(id, (j) => j.status === 'SUCCESS');
+		for (const id of floodJobs) await ctx.waitJob(id, (j) => j.status === 'SUCCESS');
 		await start('busy', 'poll', p('poll keeping n8n busy at shutdown', '[sim:render=5000]'));
 		await ctx.sleep(1000);
 
 		stopT = Date.now();
 		const stopping = ctx.n8n.stop({ graceMs: 45_000 });
+		for (const job of sdJobs) ctx.sim.endJob(job.jobId);
 		let stopped = false;
 		stopping.then(() => (stopped = true));
 		const floodDeliveries = [];
@@ -286,6 +313,12 @@ async function phase(ctx, _earlier, { only } = {}) {
 		// Resent callbacks keep coming while n8n starts and recovers the executions it killed: on a
 		// busy 2-core machine one start took longer than the usual 2 minutes.
 		await ctx.n8n.start({ timeoutMs: 300_000 });
+		// A start this slow is the stall issue 16 names (seen 1 run in 3 in CI, not yet explained):
+		// keep n8n's own account of it in the CI log (with N8N_LOG_TIMES=1 its lines carry times).
+		if (ctx.n8n.startedInMs > 60_000) {
+			const serverLog = ctx.n8n.allLogs().split('===== n8n start').slice(-1)[0].split('\n').slice(0, 200).join('\n');
+			ctx.log(`restart 2: n8n took ${(ctx.n8n.startedInMs / 1000).toFixed(0)} s to start; its log from the start on:\n${serverLog}`);
+		}
 		const down2 = `n8n stopped in ${stop2.toFixed(0)} s, down ${((Date.now() - stopT) / 1000).toFixed(0)} s`;
 		ctx.log(`restart 2: ${down2}`);
 		{
@@ -357,8 +390,8 @@ async function phase(ctx, _earlier, { only } = {}) {
 				unexplained.length === 0;
 			add(row, pass, `${down2}; ${delivered.length} jobs called back to the Sora Trigger during the shutdown: ${ours.lost} without an execution, ${ours.twice} with two or more (resent after an answer that never came, and logged as unchecked: ${listed(explained)}; otherwise: ${listed(unexplained)}); [answers → executions] × jobs: ${ours.text}. Stock Webhook, ${stockDelivered.length} jobs: ${stock.lost} without an execution, ${stock.twice} with two or more; ${stock.text}. Killed by n8n at its shutdown limit, kept as crashed executions holding the job: ${crashed.length ? crashed.join(', ') : 'none'}`);
 		}
-		{
-			const row = result('shutdown: the final callbacks of 3 waiting executions arrive while n8n shuts down (one early, two as it finishes its last execution; TTAPI resends anything but a 2xx)', 'callback', 'each execution ends with SUCCESS and the video (now or after the restart)', 11);
+		if (waits) {
+			const row = result('shutdown: the final callbacks of 3 waiting executions arrive while n8n shuts down (their jobs end as it begins; one callback early, two as it finishes its last execution; TTAPI resends anything but a 2xx)', 'callback', 'each execution ends with SUCCESS and the video (now or after the restart)', 11);
 			const delivered = await Promise.all(sdDeliveries);
 			// executions whose callback did not fall into the shutdown are called back normally
 			for (let i = delivered.length; i < sdJobs.length; i++) await ctx.sim.sendCallback(sdJobs[i].jobId);
@@ -375,15 +408,16 @@ async function phase(ctx, _earlier, { only } = {}) {
 		}
 
 		// ================================================================ after Max Wait
-		// nothing resumes these any more: n8n ends the wait itself 2 min after Max Wait
-		{
+		// the look-again loop of the process that paused it died with it, so nothing resumes r3: n8n
+		// ends the wait itself 2 min after Max Wait
+		if (waits) {
 			const row = result('n8n restarts while an execution waits; the job ends while n8n is down and its callback is lost for good (Max Wait 1 min, after the restart)', 'callback', 'n8n ends the wait (2 min after Max Wait): the item carries its job id and a note to use Get Video', 3);
 			const job = jobOf(prompts.r3);
 			const r = await ctx.finish(started.r3.execId, 'cbLost', { t0: started.r3.t, timeoutMs: MAX_WAIT_FALLBACK_MS });
 			const j = r.items[0]?.json || {};
 			add(row, r.status === 'success' && j.jobId === job.jobId && /Get Video/.test(j.error ?? '') && r.reports.length === 1, `execution ${r.status} after ${r.seconds.toFixed(0)} s: ${JSON.stringify({ jobId: short(j.jobId), status: j.status, error: (j.error ?? '').slice(0, 90) })}`);
 		}
-		{
+		if (waits) {
 			const row = result('n8n restarts while a batch larger than Max Jobs in Flight waits (3 items, 1 in flight); the last job ends after the restart', 'callback', 'every item was submitted before the pause (one job each, all job IDs stored); the last job\'s callback after the restart resumes it: 3 SUCCESS with videos', 4);
 			const jobs = prompts.r4.map(jobOf);
 			const r = await ctx.finish(started.r4.execId, 'cbOne', { t0: started.r4.t, timeoutMs: 120_000 });
@@ -393,12 +427,16 @@ async function phase(ctx, _earlier, { only } = {}) {
 			add(row, pass, `jobs per item when the execution paused ${r4AtPause.join('/')}; execution ${r.status} after ${r.seconds.toFixed(0)} s; jobs per item ${prompts.r4.map((x) => ctx.submissionsFor(x)).join('/')}; last job's callbacks answered ${jobs[2] ? callbacksOf(ctx, jobs[2].jobId) : '-'}; items: ${r.items.map((item) => describe(item, ctx)).join(' · ')}`);
 		}
 		{
-			// n8n 2.x waits for running executions when it stops; n8n 1.x cancels them.
+			// n8n 2.x waits for running executions when it stops; n8n 1.x cancels them. On 1.x Wait
+			// for Callback polls: the execution runs until its batch ends, as a Poll one does.
 			const graceful = ctx.line !== '1';
 			const expected = graceful
 				? "n8n's graceful shutdown lets execute() submit the rest and pause with every job ID; the last callback (resent after the restart) resumes it: 3 SUCCESS, one job each (or, resumed before n8n finished starting, crashed by n8n's own recovery and holding every job)"
-				: "n8n 1.x cancels the execution; every job TTAPI accepted is in n8n's log with its execution and item (for Get Video); nothing is sent twice, or after the restart";
-			const row = result('n8n stops (SIGTERM) while execute() still submits a batch larger than Max Jobs in Flight (3 items, 1 in flight)', 'callback', expected, 5);
+				: "n8n 1.x cancels the execution (it polls: no hookUrl sent); every job TTAPI accepted is in n8n's log with its execution and item (for Get Video); nothing is sent twice, or after the restart";
+			const fault = graceful
+				? 'n8n stops (SIGTERM) while execute() still submits a batch larger than Max Jobs in Flight (3 items, 1 in flight)'
+				: 'n8n stops (SIGTERM) while Wait for Callback polls a batch larger than Max Jobs in Flight (n8n 1.x: it polls; 3 items, 1 in flight)';
+			const row = result(fault, 'callback', expected, 5);
 			const r = await ctx.finish(started.r4b.execId, 'cbOne', { t0: started.r4b.t, timeoutMs: 120_000 });
 			const jobs = prompts.r4b.map((prompt) => ctx.jobsFor(prompt)[0]);
 			const counts = prompts.r4b.map((prompt) => ctx.submissionsFor(prompt));
@@ -412,8 +450,9 @@ async function phase(ctx, _earlier, { only } = {}) {
 				const logs = ctx.n8n.allLogs();
 				const created = jobs.filter(Boolean);
 				const logged = created.filter((job, i) => logs.includes(`TTAPI accepted job ${job.jobId} for item ${i} of execution ${started.r4b.execId}`));
-				const pass = r.status === 'canceled' && created.length >= 1 && logged.length === created.length && counts.every((n) => n <= 1);
-				add(row, pass, `${down1}; execution ${r.status}; jobs per item ${counts.join('/')}; job IDs in n8n's log: ${logged.length}/${created.length} (${created.map((job) => short(job.jobId)).join(', ')})`);
+				const hooks = created.filter((job) => job.body.hookUrl).length;
+				const pass = r.status === 'canceled' && created.length >= 1 && logged.length === created.length && counts.every((n) => n <= 1) && hooks === 0;
+				add(row, pass, `${down1}; execution ${r.status}; jobs per item ${counts.join('/')}; job IDs in n8n's log: ${logged.length}/${created.length} (${created.map((job) => short(job.jobId)).join(', ')}); jobs sent with a hookUrl ${hooks}`);
 			}
 		}
 	} catch (error) {

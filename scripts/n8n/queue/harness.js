@@ -246,9 +246,11 @@ function resumeText(facts) {
 
 /**
  * The usual expectations of a Sora Generate batch in queue mode; returns { pass, observed, details }.
- * opts.callbacks: the batch waits for callbacks (they must reach both processors).
+ * opts.callbacks: the batch waits for callbacks (they must reach both processors; waitMode
+ * "callback"). opts.polls: Wait for Callback on n8n 1.x, which polls (waitMode "poll", no hookUrl
+ * sent, no call to the resume URL). Otherwise a Poll batch (waitMode "poll").
  */
-function judgeBatch(facts, { callbacks = false, extra = [] } = {}) {
+function judgeBatch(facts, { callbacks = false, polls = false, extra = [] } = {}) {
 	const n = facts.perItem.length;
 	const failures = [];
 	const good = facts.perItem.filter((p) => p.ok).length;
@@ -265,6 +267,12 @@ function judgeBatch(facts, { callbacks = false, extra = [] } = {}) {
 		const used = new Set(facts.resumes.map((r) => r.upstream).filter(Boolean));
 		if (used.size < 2) failures.push(`TTAPI callbacks reached ${used.size} webhook processor(s), not both`);
 	}
+	const wantedMode = callbacks ? 'callback' : 'poll';
+	const otherModes = facts.perItem.filter((p) => p.out && p.out.waitMode !== wantedMode);
+	if (otherModes.length) failures.push(`${otherModes.length} item(s) with waitMode ${histogram(otherModes.map((p) => p.out.waitMode))}, not "${wantedMode}"`);
+	const hooks = facts.jobs.filter((job) => job.body && job.body.hookUrl).length;
+	if (polls && hooks) failures.push(`${hooks} job(s) sent with a hookUrl`);
+	if (polls && facts.resumes.length) failures.push(`${facts.resumes.length} call(s) to the resume URL`);
 	failures.push(...extra);
 
 	const neverSubmitted = facts.perItem.filter((p) => p.submissions === 0).map((p) => p.index);
@@ -277,6 +285,8 @@ function judgeBatch(facts, { callbacks = false, extra = [] } = {}) {
 		facts.finalAfterMs === undefined ? `not final${facts.lastJobEnd ? '' : ', no job ended'}` : `final ${signedSec(facts.finalAfterMs)} after the last job ended`,
 	];
 	if (facts.refillGapMaxMs !== undefined) parts.push(`a freed TTAPI place stayed empty up to ${sec(facts.refillGapMaxMs)} before the next submission`);
+	parts.push(`waitMode ${histogram(facts.perItem.map((p) => (p.out ? p.out.waitMode : 'no item')))}`);
+	if (polls) parts.push(`jobs sent with a hookUrl: ${hooks}`);
 	if (callbacks || facts.resumes.length) parts.push(resumeText(facts));
 	if (facts.status === 'success') parts.push(`next node got ${facts.reports.length} item(s)`);
 	if (facts.unfinished.length) parts.push(`left: ${facts.unfinished.map((r) => `execution ${r.id} ${r.status}`).join(', ')}`);

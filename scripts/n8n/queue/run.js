@@ -91,7 +91,7 @@ async function runRow(scenario, state, ctx, log) {
 async function runLine(line, opts) {
 	const t0 = Date.now();
 	const log = (m) => process.stderr.write(`[queue ${line}.x] ${m}\n`);
-	const all = scenarios({ triggerWorkflows: opts.triggerWorkflows });
+	const all = scenarios({ triggerWorkflows: opts.triggerWorkflows, line });
 	const selected = all.filter((s) => !opts.only || opts.only.test(s.id) || opts.only.test(s.title));
 	const results = [];
 	let setup;

@@ -13,16 +13,24 @@ const rt = require('../runtime');
 const wf = require('./workflows');
 const { nodeItems } = require('./db');
 const h = require('./harness');
+const { dataTableRow } = require('./dataTableRow');
 
 const RENDERS_7 = [2650, 3350, 2900, 3150, 2750, 3450, 3050];
 const CALLBACK = { waitMode: 'callback', maxWaitMinutes: 10 };
 const POLL = { waitMode: 'poll', pollIntervalSeconds: 1, timeoutMinutes: 5 };
 
-const batchExpected = (n, { callbacks }) =>
-	`${n}/${n} items out SUCCESS with their job ID · 1 submission per item · execution success, none left waiting/running · final ≤ ${h.sec(h.FINAL_WITHIN_MS)} after the last job ended · each item reaches the next node once${callbacks ? ' · TTAPI callbacks reach both webhook processors' : ''}`;
+/** What a batch's own part of the expectation is: callbacks reach both processors, or (n8n 1.x Wait for Callback) it polls. */
+const modeExpected = ({ callbacks, polls }) =>
+	callbacks
+		? ' · waitMode "callback" · TTAPI callbacks reach both webhook processors'
+		: polls
+			? ' · it polls (n8n 1.x): waitMode "poll", no hookUrl sent, no call to the resume URL'
+			: ' · waitMode "poll"';
+const batchExpected = (n, mode) =>
+	`${n}/${n} items out SUCCESS with their job ID · 1 submission per item · execution success, none left waiting/running · final ≤ ${h.sec(h.FINAL_WITHIN_MS)} after the last job ended · each item reaches the next node once${modeExpected(mode)}`;
 
 /** Start a batch, wait for its end, judge it. */
-async function runBatch(ctx, s, { renders, callbacks, during, extraFacts }) {
+async function runBatch(ctx, s, { renders, callbacks, polls, during, extraFacts }) {
 	const prompts = h.promptsFor(s.key, renders);
 	const flow = s.flows.batch;
 	const t0 = await ctx.startBatch(flow, prompts);
@@ -35,20 +43,25 @@ async function runBatch(ctx, s, { renders, callbacks, during, extraFacts }) {
 	if (after) await after();
 	const facts = await h.batchFacts(ctx, s, { flow, execId, prompts, t0, waited });
 	if (extraFacts) extraFacts(facts, notes, extra);
-	const judged = h.judgeBatch(facts, { callbacks, extra });
+	const judged = h.judgeBatch(facts, { callbacks, polls, extra });
 	return { ...judged, observed: [...notes, judged.observed].join(' · '), details: [`execution ${execId}`, ...judged.details] };
 }
 
-function batchRow({ id, title, renders, params, callbacks = false, sim, phase = 'together', during, extraFacts, expected, limitSeconds = 200 }) {
+/**
+ * callbacks: a Wait for Callback batch that waits for TTAPI's callbacks (n8n 2.x); polls: a Wait
+ * for Callback batch on n8n 1.x, where the node polls instead (1.x could resume a paused execution
+ * twice when two callbacks meet on two processes).
+ */
+function batchRow({ id, title, renders, params, callbacks = false, polls = false, sim, phase = 'together', during, extraFacts, expected, limitSeconds = 200 }) {
 	return {
 		id,
 		title,
 		phase,
 		sim,
 		limitSeconds,
-		expected: expected || batchExpected(renders.length, { callbacks }),
+		expected: expected || batchExpected(renders.length, { callbacks, polls }),
 		flows: (b) => ({ batch: b.batch('batch', params) }),
-		run: (ctx, s) => runBatch(ctx, s, { renders, callbacks, during, extraFacts }),
+		run: (ctx, s) => runBatch(ctx, s, { renders, callbacks, polls, during, extraFacts }),
 	};
 }
 
@@ -61,16 +74,31 @@ function arrivalOrder(facts) {
 }
 
 // ------------------------------------------------------------------ Don't Wait + Sora Trigger
+/**
+ * The trigger rows' renders: with 3 in flight the jobs end about a second apart, so the callbacks
+ * of different jobs do not overlap and each job's copies meet only each other (overlapping ones
+ * can drop each other's key in the static data: see overlappedByOtherJob).
+ */
+const TRIGGER_RENDERS = [2600, 3600, 4600, 5600, 6600, 7600, 8600];
+
+/** Options → Callback Data of the submitter: the item's index (a number) and its prompt. */
+const TRIGGER_CALLBACK_DATA = {
+	fields: [
+		{ name: 'item', value: '={{ $itemIndex }}' },
+		{ name: 'prompt', value: '={{ $json.prompt }}' },
+	],
+};
+
 function triggerRow({ variant, build, concurrent }) {
 	const id = `trigger-${variant}-${concurrent ? 'concurrent' : 'sequential'}`;
-	const n = RENDERS_7.length;
+	const n = TRIGGER_RENDERS.length;
 	return {
 		id,
 		title: `Don't Wait + Sora Trigger (${variant}), 7 items, every callback sent twice ${concurrent ? 'at the same time' : 'one after another'}, 2 webhook processors`,
 		phase: 'together',
 		limitSeconds: 200,
 		sim: { callbackCopies: 2, callbackCopiesConcurrent: concurrent },
-		expected: `submitter: ${n} job IDs out, 1 submission per item · each job's final status (jobId + SUCCESS) reaches the workflow's end exactly once · no trigger execution left running · last result ≤ ${h.sec(h.FINAL_WITHIN_MS)} after the last job ended · executions per job + status reported`,
+		expected: `submitter: ${n} job IDs out, 1 submission per item · each job's final status (jobId + SUCCESS) reaches the workflow's end exactly once, with its item's Callback Data (index, prompt) · no trigger execution left running · last result ≤ ${h.sec(h.FINAL_WITHIN_MS)} after the last job ended · trigger executions ${concurrent ? `≤ ${2 * n} (each copy at the same moment may start one; one per job goes past the trigger)` : `≤ ${n} + the jobs whose first callback overlapped another job's (the static data's last save wins)`}`,
 		flows: (b) => {
 			const path = `ttapi-sora-${variant}-${concurrent ? 'conc' : 'seq'}`;
 			const triggerKey = `${b.key}-trigger`;
@@ -85,16 +113,30 @@ function triggerRow({ variant, build, concurrent }) {
 				nodeType: (name) => `${rt.PACKAGE_NAME}.${name}`,
 			});
 			return {
-				batch: b.batch('batch', { waitMode: 'none', timeoutMinutes: 5, options: { callbackUrl: path } }),
+				batch: b.batch('batch', { waitMode: 'none', timeoutMinutes: 5, options: { callbackUrl: path, callbackData: TRIGGER_CALLBACK_DATA } }),
 				trigger: { key: triggerKey, id: wfId, path, wf: { settings: { executionOrder: 'v1' }, ...workflow, id: wfId } },
 			};
 		},
-		run: (ctx, s) => runTrigger(ctx, s, { copies: 2 }),
+		run: (ctx, s) => runTrigger(ctx, s, { copies: 2, concurrent }),
 	};
 }
 
-async function runTrigger(ctx, s, { copies }) {
-	const prompts = h.promptsFor(s.key, RENDERS_7);
+/**
+ * Whether another job's callback overlapped this job's first one. Only then can this job's key
+ * in the static data be lost: each webhook call loads the static data when it starts and saves
+ * its copy before n8n answers, so a call of another job that loaded before this one's save and
+ * saved after it drops the key (the last save wins), and the job's next copy starts an execution
+ * that the claim stops.
+ */
+function overlappedByOtherJob(job, jobs) {
+	const first = job.callbacks[0];
+	if (!first || !first.sentAt) return true;
+	const [from, to] = [Date.parse(first.sentAt), Date.parse(first.at)];
+	return jobs.some((other) => other.jobId !== job.jobId && other.callbacks.some((cb) => Date.parse(cb.sentAt) < to && Date.parse(cb.at) > from));
+}
+
+async function runTrigger(ctx, s, { copies, concurrent }) {
+	const prompts = h.promptsFor(s.key, TRIGGER_RENDERS);
 	const n = prompts.length;
 	const submitter = s.flows.batch;
 	const trigger = s.flows.trigger;
@@ -123,6 +165,7 @@ async function runTrigger(ctx, s, { copies }) {
 
 	const rows = await ctx.db.executions(trigger.id);
 	const perKey = {};
+	const callbackDataOf = {};
 	let emptyRuns = 0; // executions whose Sora Trigger output no item (e.g. a duplicate dropped inside the execution)
 	for (const row of rows) {
 		const execution = await ctx.db.readExecution(row.id);
@@ -131,6 +174,7 @@ async function runTrigger(ctx, s, { copies }) {
 		for (const item of items) {
 			const key = `${item.json.jobId}:${item.json.status}`;
 			perKey[key] = (perKey[key] || 0) + 1;
+			callbackDataOf[item.json.jobId] = item.json.callbackData;
 		}
 	}
 	const reports = ctx.sink.of(trigger.key);
@@ -159,6 +203,20 @@ async function runTrigger(ctx, s, { copies }) {
 	if (strays.length) failures.push(`results for unexpected job/status: ${strays.join(', ')}`);
 	if (unfinished.length) failures.push(`${unfinished.length} trigger execution(s) left ${h.histogram(unfinished.map((r) => r.status))}`);
 	if (lastResultAfter === undefined || lastResultAfter > h.FINAL_WITHIN_MS) failures.push(`last result not within ${h.sec(h.FINAL_WITHIN_MS)} of the last job's end`);
+	// Callback Data: what the submitter signed into each job's URL comes out of the trigger, typed.
+	const dataOk = (job) => {
+		const data = callbackDataOf[job.jobId];
+		const index = prompts.indexOf(job.body.prompt);
+		return !!data && data.item === index && data.prompt === job.body.prompt && Object.keys(data).length === 2;
+	};
+	const wrongData = jobs.filter((job) => !dataOk(job));
+	if (wrongData.length) failures.push(`${wrongData.length} job(s) without their item's Callback Data (e.g. ${JSON.stringify(callbackDataOf[wrongData[0].jobId] ?? null)})`);
+	// Executions: one per job when its copies come one after another (each copy finds the key the
+	// first one saved before it was answered), except for jobs whose first callback overlapped
+	// another job's; two copies at the same moment both miss each other: at most one per copy.
+	const exposed = jobs.filter((job) => overlappedByOtherJob(job, jobs));
+	const allowed = concurrent ? jobs.length * copies : jobs.length + exposed.length;
+	if (rows.length > allowed) failures.push(`${rows.length} trigger executions for ${jobs.length} jobs; at most ${allowed} allowed (${concurrent ? `${copies} copies at once each` : `${exposed.length} job(s) whose first callback overlapped another job's`})`);
 	const usedProcessors = new Set(callbacks.map((r) => r.upstream).filter(Boolean));
 	if (usedProcessors.size < 2) failures.push(`callbacks reached ${usedProcessors.size} webhook processor(s), not both`);
 
@@ -167,8 +225,9 @@ async function runTrigger(ctx, s, { copies }) {
 	const observed = [
 		`submitter ${submitted.status}, ${idsOut}/${n} job IDs out, ${submitted.counters.submissions} submissions${oneEach ? ' (1 per item)' : ''}`,
 		`callbacks ${callbacks.length} → ${h.histogram(callbacks.map((r) => r.upstream || 'none'))}, answers ${h.histogram(callbacks.map((r) => r.status ?? r.error ?? '?'))}`,
-		`trigger executions ${rows.length} for ${jobs.length} jobs (with the job's SUCCESS per job: ${h.timesText(jobs.map(execCount))}${emptyRuns ? `; ${emptyRuns} whose trigger output nothing` : ''})`,
+		`trigger executions ${rows.length} for ${jobs.length} jobs, at most ${allowed} allowed (with the job's SUCCESS per job: ${h.timesText(jobs.map(execCount))}${emptyRuns ? `; ${emptyRuns} whose trigger output nothing` : ''}${concurrent ? '' : `; first callbacks overlapped by another job's: ${exposed.length}`})`,
 		`reached the end: ${reports.length} (per job + SUCCESS: ${h.timesText(jobs.map(reportCount))})`,
+		`Callback Data as given: ${jobs.length - wrongData.length}/${jobs.length}`,
 		`last result ${h.signedSec(lastResultAfter)} after the last job ended`,
 	];
 	if (unfinished.length) observed.push(`left: ${unfinished.map((r) => `execution ${r.id} ${r.status}`).join(', ')}`);
@@ -312,12 +371,22 @@ function pollKillWorkerRow() {
 }
 
 // ------------------------------------------------------------------ the list
-function scenarios({ triggerWorkflows }) {
+/**
+ * The rows of a line. On n8n 1.x Wait for Callback polls: callback-3 and callback-7 check that it
+ * does (and sends no hookUrl); the rows about callbacks and what kills interrupt run on 2.x only
+ * (on 1.x nothing calls back, and a killed worker of a polling batch is poll-kill-worker).
+ */
+function scenarios({ triggerWorkflows, line = '2' }) {
+	const waits = line !== '1';
+	// On 1.x the batch polls at its Poll Interval: 1 s, as in poll-7 (the default 15 s would put
+	// the last result up to 15 s after the last job's end, at the edge of FINAL_WITHIN_MS).
+	const waitMode = waits ? { callbacks: true, params: CALLBACK } : { polls: true, params: { ...CALLBACK, pollIntervalSeconds: 1 } };
+	const onlyWaiting = (rows) => (waits ? rows : []);
 	return [
 		batchRow({ id: 'poll-7', title: 'Poll batch, 7 items, Max Jobs in Flight 3', renders: RENDERS_7, params: POLL }),
-		batchRow({ id: 'callback-3', title: 'Wait for Callback, 3 items (N ≤ Max Jobs in Flight 3), 2 webhook processors', renders: [2700, 3300, 3000], params: CALLBACK, callbacks: true }),
-		batchRow({ id: 'callback-7', title: 'Wait for Callback, 7 items (N > Max Jobs in Flight 3), 2 webhook processors', renders: RENDERS_7, params: CALLBACK, callbacks: true }),
-		batchRow({
+		batchRow({ id: 'callback-3', title: `Wait for Callback, 3 items (N ≤ Max Jobs in Flight 3), ${waits ? '2 webhook processors' : 'n8n 1.x: it polls (every second)'}`, renders: [2700, 3300, 3000], ...waitMode }),
+		batchRow({ id: 'callback-7', title: `Wait for Callback, 7 items (N > Max Jobs in Flight 3), ${waits ? '2 webhook processors' : 'n8n 1.x: it polls (every second)'}`, renders: RENDERS_7, ...waitMode }),
+		...onlyWaiting([batchRow({
 			id: 'callback-duplicated-shuffled',
 			title: 'Wait for Callback, 3 items, every callback delivered twice, in shuffled order (random 0–1.5 s delay per delivery)',
 			renders: [2900, 3000, 3100],
@@ -329,10 +398,10 @@ function scenarios({ triggerWorkflows }) {
 				const { endOrder, arrivals } = arrivalOrder(facts);
 				notes.push(`jobs ended ${endOrder.join(' ')}; callbacks arrived ${arrivals.join(' ')}`);
 			},
-		}),
+		})]),
 		...triggerWorkflows.flatMap(({ name, build }) => [triggerRow({ variant: name, build, concurrent: false }), triggerRow({ variant: name, build, concurrent: true })]),
-		killWebhookRow(),
-		killWorkerWhileWaitingRow(),
+		dataTableRow(),
+		...onlyWaiting([killWebhookRow(), killWorkerWhileWaitingRow()]),
 		pollKillWorkerRow(),
 	];
 }

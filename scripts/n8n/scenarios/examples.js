@@ -16,6 +16,11 @@
 //   3  fire-and-forget: 3b (Sora Trigger) active on a running n8n; 3a submits with the trigger's
 //      path as callback → one 3b execution per job, each MP4 saved; every callback then sent
 //      again twice at once → nothing saved twice (duplicates stop at the trigger)
+//   5  prompts in a Data Table (05a + 05b, see ../dataTableExample.js): the table made through the
+//      REST API, 05b active, 05a run as the editor's "Execute workflow" → every row updated by its
+//      row ID (two rows share a prompt, one job fails, one prompt is refused at submit, one row was
+//      done before), each job saved once; every callback sent again twice → the table unchanged.
+//      n8n 1.x runs with DB_SQLITE_POOL_SIZE=2, as the example's note asks (lib.n8nEnv says why)
 // SORA_EXAMPLES=2,3 runs only those (for working on one example).
 
 const fs = require('node:fs');
@@ -28,6 +33,7 @@ const { listExecutions, readExecution, nodeItems, executionError } = require('..
 const { startSimulator } = require('../../../test/simulator');
 const lib = require('../../demo/lib');
 const { startFakeOpenAi } = require('../../demo/fake-openai');
+const dataTableExample = require('../dataTableExample');
 
 const VIDEO_BYTES = 64 * 1024;
 const FAIL_PROMPT = '[sim:fail=prompt violation] a row that TTAPI refuses';
@@ -82,7 +88,7 @@ async function runLine(line, log) {
 		rows.push({ scenario, pass: !!pass, detail });
 		log(`  ${pass ? 'PASS' : 'FAIL'} ${scenario}: ${detail}`);
 	};
-	const only = (process.env.SORA_EXAMPLES || '1,2,3,4').split(',').map((x) => x.trim());
+	const only = (process.env.SORA_EXAMPLES || '1,2,3,4,5').split(',').map((x) => x.trim());
 	const scenario = async (name, body) => {
 		if (!only.includes(name.split(' ')[0])) return;
 		try {
@@ -102,7 +108,7 @@ async function runLine(line, log) {
 		const folder = lib.realFolder(path.join(tmp, 'videos'));
 		sim = await startSimulator({ port: 0, apiKeys: [lib.SIM_API_KEY], queueMs: 100, renderMs: 1200, videoBytes: VIDEO_BYTES, queueLimit: 5 });
 		llm = await startFakeOpenAi({ port: 0 });
-		n8n = await rt.createN8nInstance({ line, n8n: info, env: lib.n8nEnv(folder), log: (m) => log(`  [n8n ${info.version}] ${m}`) });
+		n8n = await rt.createN8nInstance({ line, n8n: info, env: lib.n8nEnv(folder, line), log: (m) => log(`  [n8n ${info.version}] ${m}`) });
 
 		const secret = lib.randomSecret();
 		await n8n.importCredentials([lib.ttapiCredential({ simUrl: sim.url, callbackSecret: secret }), lib.openAiCredential(`${llm.url}/v1`)]);
@@ -121,7 +127,10 @@ async function runLine(line, log) {
 		ids.agent = await n8n.importWorkflow(load('agent'));
 		ids.submit = await n8n.importWorkflow(load('submit'));
 		ids.save = await n8n.importWorkflow(load('save'));
+		ids.tableSubmit = await n8n.importWorkflow(load('tableSubmit'));
+		ids.tableResults = await n8n.importWorkflow(load('tableResults'));
 		await n8n.activateWorkflow(ids.save);
+		await n8n.activateWorkflow(ids.tableResults);
 		const jobsFor = (prompt) => sim.listJobs().filter((job) => job.prompt === prompt);
 
 		await scenario('1 single video', async () => {
@@ -253,6 +262,37 @@ async function runLine(line, log) {
 				`submit run ${runText(res)} in ${(res.ms / 1000).toFixed(0)} s: ${submitted.map((s) => s.status).join('/')}; ` +
 					`hookUrl → /webhook/ttapi-sora with token: ${hooksOk}; every callback sent again twice at once → ${JSON.stringify(replays)}; trigger executions ${all.length} (${all.map((r) => r.status).join('/')}) for ${jobIds.length} jobs, ${stopped} of them duplicates stopped at the trigger; saved per job ${JSON.stringify(jobIds.map((id) => saved.filter((s) => s === id).length))}; MP4s on disk: ${filesOk}${errors.length ? `; errors: ${errors.join('; ')}` : ''}`,
 			);
+		});
+
+		await scenario('5 prompts in a Data Table (Sora Trigger writes each row)', async () => {
+			await n8n.start();
+			await n8n.rest.setupOwner();
+			const results = load('tableResults');
+			const { path: triggerPath } = results.nodes.find((node) => node.name === dataTableExample.RESULT_NODES.trigger).parameters;
+			const probe = await n8n.waitForWebhook(`${n8n.baseUrl}/webhook/${triggerPath}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }, { timeoutMs: 30_000 });
+			await probe.arrayBuffer();
+			if (probe.status === 404) throw new Error(`/webhook/${triggerPath} never registered (404): is example 5b active?`);
+			// Callbacks at once (scenario 3 delays them); 2 jobs at a time, so results of the first
+			// jobs come in while the submit run still waits to send the rest.
+			const before = sim.config();
+			sim.configure({ callbackDelayMs: 0, queueLimit: 2 });
+			try {
+				const verdict = await dataTableExample.runRoundTrip({
+					line,
+					rest: n8n.rest,
+					sim,
+					io: { executions: (id) => listExecutions(n8n, id), readExecution: (id) => readExecution(n8n, id) },
+					submitId: ids.tableSubmit,
+					resultsId: ids.tableResults,
+					submitWorkflow: load('tableSubmit'),
+					path: triggerPath,
+					log: (m) => log(`  ${m}`),
+				});
+				add('5 prompts in a Data Table (Sora Trigger writes each row)', verdict.pass, `${verdict.observed}${verdict.failures.length ? ` · FAILED: ${verdict.failures.join('; ')}` : ''}`);
+				for (const detail of verdict.details) log(`      ${detail}`);
+			} finally {
+				sim.configure({ callbackDelayMs: before.callbackDelayMs, queueLimit: before.queueLimit });
+			}
 		});
 
 		const leaks = [secret].filter((s) => n8n.allLogs().includes(s));

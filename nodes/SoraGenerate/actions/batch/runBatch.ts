@@ -37,14 +37,14 @@ export interface BatchRunResult<T> {
 	stoppedAt?: number;
 }
 
+const notSubmitted = (message: string, description: string) => new SoraJobError('not-submitted', message, { status: 'NOT_SUBMITTED', description });
+
 /** An item never sent because TTAPI refused an earlier one for the balance: it would have failed the same way. */
-function notSubmittedForBalance(refusedIndex: number): SoraJobError {
-	return new SoraJobError(
-		'not-submitted',
+const notSubmittedForBalance = (refusedIndex: number) =>
+	notSubmitted(
 		`Not submitted: insufficient balance (TTAPI refused item ${refusedIndex} for it); nothing was charged for this item`,
-		{ status: 'NOT_SUBMITTED', description: 'Top up your TTAPI account, then run this item again.' },
+		'Top up your TTAPI account, then run this item again.',
 	);
-}
 
 const isInsufficientBalance = (error: unknown) => error instanceof SoraJobError && error.kind === 'insufficient-balance';
 
@@ -113,11 +113,15 @@ export async function runBatch<T>(
 		},
 		() => !stopped && !run.signal?.aborted && (plan.startBefore === undefined || Date.now() < plan.startBefore),
 	);
-	if (brokeAt !== undefined) {
-		const refused = brokeAt;
-		outcomes.forEach((outcome, index) => {
-			if (!outcome) outcomes[index] = { error: notSubmittedForBalance(refused) };
-		});
-	}
+	const refused = brokeAt;
+	const notStarted = () => {
+		if (refused !== undefined) return notSubmittedForBalance(refused);
+		if (stoppedAt !== undefined) return notSubmitted(`Not submitted: the node stopped after item ${stoppedAt} failed`, 'Nothing was charged for it.');
+		const { name, advice } = plan.limitFor();
+		return notSubmitted(`Not submitted: ${name} passed while this item waited for a free place among Max Jobs in Flight. Nothing was charged for it.`, `${advice} or Max Jobs in Flight, or run the item again.`);
+	};
+	outcomes.forEach((outcome, index) => {
+		if (!outcome) outcomes[index] = { error: notStarted() };
+	});
 	return { outcomes, stoppedAt };
 }

@@ -6,7 +6,7 @@ import { WAIT_MODES } from '../generateVideo/generateVideo.description';
 import { InputError } from '../generateVideo/generationRequest';
 import type { WaitSettings } from '../generateVideo/waitSettings';
 import { resolveJobsInFlight } from './accountLimit';
-import { startCallbackBatch } from './callback/startCallbackBatch';
+import { startCallbackBatch } from './callback/callbackBatch';
 import type { JobKind } from './jobKind';
 import { runPolledBatch } from './runPolledBatch';
 
@@ -35,7 +35,7 @@ export async function runJobBatch(
 	const { maxJobsInFlight, extraJson } = await resolveJobsInFlight(context, client, settings);
 	const options = { ...itemOptions, extraJson };
 	if (settings.waitMode === WAIT_MODES.callback) {
-		return await startCallbackBatch(context, { kind, client, requests, settings: { ...settings, maxJobsInFlight, itemOptions: options }, continueOnFail });
+		return await startCallbackBatch(context, kind, client, requests, { ...settings, maxJobsInFlight, itemOptions: options }, continueOnFail);
 	}
 	const waitMode = settings.waitMode === WAIT_MODES.none ? 'none' : 'poll';
 	return await runPolledBatch(context, kind, client, requests, { ...settings, maxJobsInFlight, waitMode, itemOptions: options }, continueOnFail);

@@ -1,12 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { SoraJobError } from '../../../shared/jobError';
 import type { TtApiClient } from '../../../shared/transport';
 import { collectBatchOutput } from './batchOutcome';
 import type { JobKind } from './jobKind';
 import { runBatch } from './runBatch';
-import { waitForJob } from './waitForJob';
+import { stillRunningError, waitForJob } from './waitForJob';
 
 export interface PolledBatchSettings {
 	/** Poll Until Done ('poll'), or Don't Wait ('none'): the output's waitMode. */
@@ -16,14 +15,6 @@ export interface PolledBatchSettings {
 	maxJobsInFlight: number;
 	/** How a final record becomes an output item (the kind's options, e.g. Download Video; extraJson: fields every item gets). */
 	itemOptions: IDataObject;
-}
-
-function timeoutError(kind: JobKind, jobId: string, lastStatus: string, timeoutMs: number): SoraJobError {
-	return new SoraJobError('timeout', `Job ${jobId} was still ${lastStatus} when the timeout of ${timeoutMs / 60_000} min passed`, {
-		jobId,
-		status: lastStatus,
-		description: `The job goes on at TTAPI. Fetch it later with the ${kind.lookUp} operation and job ID ${jobId}.`,
-	});
 }
 
 /**
@@ -49,7 +40,7 @@ export async function runPolledBatch(
 		follow: async (index, jobId, { body, deadline }): Promise<INodeExecutionData> => {
 			if (waitMode === 'none') return { json: { ...kind.submitted(body, jobId), ...extraJson }, pairedItem: { item: index } };
 			const progress = await waitForJob(run, jobId, index, { deadline });
-			if (!('result' in progress)) throw timeoutError(kind, jobId, progress.lastStatus, settings.timeoutMs);
+			if (!('result' in progress)) throw stillRunningError(jobId, progress.lastStatus, `the timeout of ${settings.timeoutMs / 60_000} min`, kind.lookUp);
 			return await kind.toItem(context, progress.result, index, { ...settings.itemOptions, extraJson });
 		},
 	});

@@ -98,3 +98,12 @@ export function unknownStatusError(jobId: string, status: string, lookUp = 'Get 
 		description: `The node stopped waiting rather than wait forever. Look the job up later with ${lookUp}.`,
 	});
 }
+
+/** A job that was still running when the wait's limit (`limit`: "Max Wait", "the timeout of 30 min") passed. */
+export function stillRunningError(jobId: string, lastStatus: string, limit: string, lookUp = 'Get Video'): SoraJobError {
+	return new SoraJobError('timeout', `Job ${jobId} was still ${lastStatus} when ${limit} passed`, {
+		jobId,
+		status: lastStatus,
+		description: `The job goes on at TTAPI. Fetch it later with the ${lookUp} operation and job ID ${jobId}.`,
+	});
+}

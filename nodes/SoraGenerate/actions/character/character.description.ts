@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { WAIT_MODES } from '../generateVideo/generateVideo.description';
+import { WAIT_MODES, callbackDataOption } from '../generateVideo/generateVideo.description';
 
 const forCreate = (extra: Record<string, string[]> = {}) => ({
 	show: { resource: ['character'], operation: ['createCharacter'], ...extra },
@@ -59,7 +59,7 @@ const createCharacterFields: INodeProperties[] = [
 		type: 'options',
 		options: [
 			{ name: 'Auto', value: WAIT_MODES.auto, description: 'Wait for Callback if TTAPI can reach this n8n, else Poll Until Done' },
-			{ name: 'Wait for Callback', value: WAIT_MODES.callback, description: 'Pause the execution until TTAPI calls back (needs a public n8n URL)' },
+			{ name: 'Wait for Callback', value: WAIT_MODES.callback, description: 'Pause until TTAPI calls back (n8n 2.x with a public URL; 1.x polls)' },
 			{ name: 'Poll Until Done', value: WAIT_MODES.poll, description: 'Keep the execution running and ask TTAPI every poll interval' },
 			{ name: "Don't Wait (Return Job ID)", value: WAIT_MODES.none, description: 'Output the job ID at once; look the character up later with Get' },
 		],
@@ -118,13 +118,15 @@ const createCharacterFields: INodeProperties[] = [
 		default: {},
 		displayOptions: forCreate(),
 		options: [
+			callbackDataOption,
 			{
 				displayName: 'Callback URL',
 				name: 'callbackUrl',
 				type: 'string',
 				default: '',
-				placeholder: 'https://your-n8n.example.com/webhook/character-done',
-				description: "Where TTAPI reports the character job's end (its hookUrl), e.g. an n8n Webhook node's Production URL",
+				placeholder: 'https://your-n8n.example.com/webhook/ttapi-sora',
+				description:
+					"Where TTAPI reports the character job's end (its hookUrl): a Sora Trigger's Production URL, or just the trigger's Path (e.g. ttapi-sora). The token from the credential's Callback Secret is added for you.",
 				displayOptions: { show: { '/waitMode': [WAIT_MODES.none] } },
 			},
 			{
@@ -141,7 +143,7 @@ const createCharacterFields: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: 1 },
 				default: 10,
-				description: 'While waiting for callbacks, also ask TTAPI this often about jobs whose callback has not come',
+				description: "While waiting for callbacks, also look this often at jobs whose callback has not come (through the execution's resume URL)",
 				displayOptions: { show: { '/waitMode': [WAIT_MODES.callback, WAIT_MODES.auto] } },
 			},
 		],

@@ -4,8 +4,8 @@ import { JOB_STATUS, SUBMITTED_STATUS } from '../../../shared/constants';
 import { SoraJobError } from '../../../shared/jobError';
 import { submitCharacter } from '../../../shared/soraApi';
 import type { JobKind } from '../batch/jobKind';
-import type { CharacterResult } from './characterResult';
-import { normaliseCharacter } from './characterResult';
+import type { CharacterResult } from '../../../shared/characterResult';
+import { normaliseCharacter } from '../../../shared/characterResult';
 
 /** A Sora character: POST /sora/characters; the result comes by callback or /sora/fetch, like a video's. */
 export const characterJob: JobKind<CharacterResult> = {

@@ -15,6 +15,43 @@ export const WAIT_MODES = {
 
 const WAITING_MODES = [WAIT_MODES.auto, WAIT_MODES.callback, WAIT_MODES.poll];
 
+/** Options → Callback Data (Don't Wait), the same for videos and characters. */
+export const callbackDataOption: INodeProperties = {
+	displayName: 'Callback Data',
+	name: 'callbackData',
+	type: 'fixedCollection',
+	typeOptions: { multipleValues: true },
+	placeholder: 'Add Field',
+	default: {},
+	description:
+		"Your own small fields for each item (e.g. the row number, a sheet ID, a run label), sent with the Callback URL and signed with the credential's Callback Secret: the Sora Trigger outputs them unchanged in callbackData. At most 1 KB as JSON per item.",
+	displayOptions: { show: { '/waitMode': [WAIT_MODES.none] } },
+	options: [
+		{
+			displayName: 'Field',
+			name: 'fields',
+			values: [
+				{
+					displayName: 'Name',
+					name: 'name',
+					type: 'string',
+					default: '',
+					placeholder: 'row',
+					description: 'The field name in the Sora Trigger output (callbackData.row for the name row)',
+				},
+				{
+					displayName: 'Value',
+					name: 'value',
+					type: 'string',
+					default: '',
+					placeholder: 'e.g. {{ $json.row_number }}',
+					description: 'The value; an expression keeps its type (a number stays a number)',
+				},
+			],
+		},
+	],
+};
+
 export const generateVideoDescription: INodeProperties[] = [
 	{
 		displayName: 'Model',
@@ -52,7 +89,7 @@ export const generateVideoDescription: INodeProperties[] = [
 			{
 				name: 'Wait for Callback',
 				value: WAIT_MODES.callback,
-				description: 'Pause the execution until TTAPI calls back (needs a public n8n URL)',
+				description: 'Pause until TTAPI calls back (n8n 2.x with a public URL; 1.x polls)',
 			},
 			{
 				name: 'Poll Until Done',
@@ -70,7 +107,7 @@ export const generateVideoDescription: INodeProperties[] = [
 	},
 	{
 		displayName:
-			"Auto waits for TTAPI's callback when n8n's webhook URL is public (WEBHOOK_URL or N8N_WEBHOOK_URL), as Wait for Callback does, and polls otherwise (localhost, a private network), as Poll Until Done does. The output's waitMode field says which ran.",
+			"Auto waits for TTAPI's callback, as Wait for Callback does, on n8n 2.x when n8n's webhook URL is public (WEBHOOK_URL or N8N_WEBHOOK_URL) and n8n can call it itself; otherwise it polls, as Poll Until Done does (localhost, a private network, n8n 1.x). The output's waitMode field says which ran; n8n's log says why it polled.",
 		name: 'autoNotice',
 		type: 'notice',
 		default: '',
@@ -78,7 +115,7 @@ export const generateVideoDescription: INodeProperties[] = [
 	},
 	{
 		displayName:
-			"The execution pauses while Sora renders (nothing runs) and resumes once TTAPI has called back for every job. A batch larger than Max Jobs in Flight first keeps running, polling every Poll Interval, until its last item is submitted. TTAPI must be able to reach n8n's webhook URL (WEBHOOK_URL or N8N_WEBHOOK_URL). At Max Wait every item comes out, with its job ID.",
+			"The execution pauses while Sora renders (nothing runs) and resumes once TTAPI has called back for every job. A batch larger than Max Jobs in Flight first keeps running, polling every Poll Interval, until its last item is submitted. TTAPI must be able to reach n8n's webhook URL (WEBHOOK_URL or N8N_WEBHOOK_URL). At Max Wait every item comes out, with its job ID. On n8n 1.x, which could resume a paused execution twice, it polls instead (waitMode: poll).",
 		name: 'callbackNotice',
 		type: 'notice',
 		default: '',
@@ -282,6 +319,7 @@ export const generateVideoDescription: INodeProperties[] = [
 		default: {},
 		displayOptions: showFor(),
 		options: [
+			callbackDataOption,
 			{
 				displayName: 'Callback URL',
 				name: 'callbackUrl',
@@ -316,7 +354,7 @@ export const generateVideoDescription: INodeProperties[] = [
 				typeOptions: { minValue: 1 },
 				default: 10,
 				description:
-					'While waiting for callbacks, the node also asks TTAPI this often about jobs whose callback has not come, so a lost callback never stalls the batch. n8n looks at waiting executions once a minute.',
+					"While waiting for callbacks, the node also looks this often at jobs whose callback has not come (through the execution's resume URL, so n8n must be able to call its own webhook URL), so a lost callback never stalls the batch",
 				displayOptions: { show: { '/waitMode': [WAIT_MODES.callback, WAIT_MODES.auto] } },
 			},
 		],

@@ -2,12 +2,12 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { NodeOperationError } from 'n8n-workflow';
 
 import { TTAPI_CREDENTIAL_TYPE } from '../../../shared/constants';
+import { chooseWaitMode } from '../batch/chooseWaitMode';
 import { runJobBatch } from '../batch/runJobBatch';
-import { resolveCallbackUrl } from './callbackTarget';
+import { callbackUrlFromOptions } from './callbackTarget';
 import { WAIT_MODES } from './generateVideo.description';
 import { buildGenerationRequest, InputError } from './generationRequest';
 import { generationJob } from './generationJob';
-import { isPubliclyReachable } from './publicUrl';
 import type { WaitSettings } from './waitSettings';
 import { readWaitSettings } from './waitSettings';
 
@@ -26,7 +26,7 @@ function readRequests(
 				model: context.getNodeParameter('model', index),
 				prompt: context.getNodeParameter('prompt', index),
 				...(context.getNodeParameter('videoOptions', index, {}) as IDataObject),
-				callbackUrl: takesCallbackUrl ? resolveCallbackUrl(context, options.callbackUrl, callbackSecret) : undefined,
+				callbackUrl: takesCallbackUrl ? callbackUrlFromOptions(context, options, callbackSecret, 'video') : undefined,
 			});
 		} catch (error) {
 			if (error instanceof InputError) return error;
@@ -35,15 +35,8 @@ function readRequests(
 	});
 }
 
-/** Auto waits for callbacks only when TTAPI can reach this n8n's resume URL. */
-export function effectiveSettings(context: IExecuteFunctions, settings: WaitSettings): WaitSettings {
-	if (settings.waitMode !== WAIT_MODES.auto) return settings;
-	const resumeUrl = String(context.evaluateExpression('{{ $execution.resumeUrl }}', 0) ?? '');
-	return { ...settings, waitMode: isPubliclyReachable(resumeUrl) ? WAIT_MODES.callback : WAIT_MODES.poll };
-}
-
 export async function executeGenerateVideo(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const settings = effectiveSettings(this, readWaitSettings(this));
+	const settings = await chooseWaitMode(this, readWaitSettings(this));
 	const credentials = await this.getCredentials(TTAPI_CREDENTIAL_TYPE);
 	const requests = readRequests(this, this.getInputData().length, settings, String(credentials.callbackSecret ?? ''));
 	return await runJobBatch(this, generationJob, requests, settings, {

@@ -1,102 +1,91 @@
-import type { IDataObject, INodeExecutionData, IWebhookFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
-import { SoraJobError } from '../../../../shared/jobError';
-import type { JobResult } from '../jobKind';
+import { JOB_STATUS, TTAPI_CREDENTIAL_TYPE } from '../../../../shared/constants';
+import { failureOf, SoraJobError } from '../../../../shared/jobError';
+import type { TtApiClient } from '../../../../shared/transport';
+import type { WaitSettings } from '../../generateVideo/waitSettings';
+import type { ItemOutcome } from '../batchOutcome';
+import { collectBatchOutput } from '../batchOutcome';
+import type { JobKind, NodeContext } from '../jobKind';
+import type { LaneOutcome } from '../runBatch';
+import { runBatch } from '../runBatch';
+import { stillRunningError, waitForJob } from '../waitForJob';
+import { itemHookUrl, resumeSecret } from './callbackUrls';
+import { lookAgain, N8N_LIMIT_GRACE_MS } from './lookAgain';
+import type { BatchItem, CallbackBatch } from './storedBatch';
+import { storeBatchInInput } from './storedBatch';
 
-/** Where the batch is kept in the node's stored input while the execution waits. */
-export const BATCH_KEY = 'ttapiSoraCallbackBatch';
+export type CallbackSettings = Pick<WaitSettings, 'maxWaitMs' | 'recheckMs' | 'confirmWithFetch' | 'maxJobsInFlight' | 'pollIntervalMs'> & { itemOptions: IDataObject };
 
-export interface ItemFailure {
-	message: string;
-	description?: string;
-	jobId?: string;
-	status?: string;
+type Followed = Extract<BatchItem, { phase: 'running' | 'done' }>;
+
+function storedItem(outcome: LaneOutcome<Followed>, request: IDataObject | Error, kind: JobKind): BatchItem {
+	const echo = kind.echo(request instanceof Error ? {} : request);
+	if (request instanceof Error) return { phase: 'failed', echo, failure: { message: request.message, description: 'Nothing was sent to TTAPI.' } };
+	return outcome && 'value' in outcome ? outcome.value : { phase: 'failed', echo, failure: failureOf(outcome?.error) };
 }
 
-/**
- * running: at TTAPI, not final when the execution paused · done: TTAPI's final record (SUCCESS or
- * FAILED) · failed: ended without one (refused, never submitted, unknown status).
- */
-export type BatchItem = { echo: IDataObject } & (
-	| { phase: 'running'; jobId: string; lastStatus: string }
-	| { phase: 'done'; jobId: string; result: JobResult }
-	| { phase: 'failed'; failure: ItemFailure }
-);
-
-/**
- * What execute() knew when it paused: every item is at TTAPI or has ended, so each item that
- * has a job carries its ID. It is written once (n8n stores the waiting node's input) and read by
- * every webhook() call, on whichever n8n process; they ask TTAPI about the rest.
- */
-export interface CallbackBatch {
-	version: 2;
-	/** The JobKind's name. */
-	kind: string;
-	/** The operation that fetches such a job later (absent in batches stored before characters: Get Video). */
-	lookUp?: string;
-	executionId: string;
-	resumeUrl: string;
-	/** Max Wait: when it passes, the node ends with what it knows. */
-	deadline: number;
-	recheckMs: number;
-	confirmWithFetch: boolean;
-	continueOnFail: boolean;
-	/** How a final record becomes an output item (the kind's options, e.g. Download Video). */
-	itemOptions: IDataObject;
-	items: BatchItem[];
-}
-
-export const isFinal = (item: BatchItem) => item.phase !== 'running';
-
-export function isCallbackBatch(value: unknown): value is CallbackBatch {
-	const batch = value as CallbackBatch | undefined;
-	return !!batch && batch.version === 2 && typeof batch.executionId === 'string' && typeof batch.kind === 'string' && Array.isArray(batch.items);
-}
-
-export function failureOf(error: unknown): ItemFailure {
-	if (error instanceof SoraJobError) {
-		const { jobId, status, description } = error.details;
-		return { message: error.message, description, jobId, status };
-	}
-	return { message: (error as Error)?.message ?? String(error) };
-}
-
-const maxWaitNote = (lookUp: string) =>
-	`Max Wait passed before this job ended, or n8n could not finish the wait. The job goes on at TTAPI: fetch it later with ${lookUp} and this job ID.`;
-const endedNote = (lookUp: string) =>
-	`This job had ended, but n8n ended the wait without this node (a restart, or Max Wait passed), so its result was not output here: fetch it with ${lookUp} and this job ID.`;
-
-/** What an item says while it waits, and what n8n outputs if it ends the wait without us. */
-function waitingJson(item: BatchItem, index: number, lookUp = 'Get Video'): IDataObject {
-	const jobId = item.phase === 'failed' ? (item.failure.jobId ?? null) : item.jobId;
-	const status =
-		item.phase === 'running' ? item.lastStatus : item.phase === 'done' ? item.result.status : (item.failure.status ?? 'UNKNOWN');
-	const error = item.phase === 'running' ? maxWaitNote(lookUp) : item.phase === 'done' ? endedNote(lookUp) : item.failure.message;
-	return { jobId, status, ...item.echo, waitMode: 'callback', error, item: index };
-}
-
-/**
- * n8n keeps the waiting node's input items with the execution: webhook() reads them back, and if
- * n8n ends the wait on its own it outputs them unchanged. So each item gets readable json (job ID,
- * last known status) and the batch itself rides along beside the json, where downstream nodes
- * never see it. The item count stays the same, so pairing by index stays right.
- */
-export function storeBatchInInput(items: INodeExecutionData[], batch: CallbackBatch): INodeExecutionData[] {
-	const stored = batch.items.map((item, index) => ({
-		json: waitingJson(item, index, batch.lookUp),
-		pairedItem: items[index]?.pairedItem ?? { item: index },
-		...(index === 0 ? { [BATCH_KEY]: batch as unknown as IDataObject } : {}),
-	}));
-	items.splice(0, items.length, ...stored);
-	return stored;
-}
-
-/** The batch this execution stored when it paused (webhook() sees the waiting node's input). */
-export function readStoredBatch(context: IWebhookFunctions): CallbackBatch | undefined {
+async function itemOutcome(context: NodeContext, kind: JobKind, batch: CallbackBatch, item: BatchItem, index: number): Promise<ItemOutcome> {
 	try {
-		const value = context.evaluateExpression(`{{ $input.first().${BATCH_KEY} }}`, 0);
-		return isCallbackBatch(value) ? value : undefined;
-	} catch {
-		return undefined;
+		if (item.phase === 'running') return { error: stillRunningError(item.jobId, item.lastStatus, 'Max Wait', kind.lookUp) };
+		if (item.phase === 'failed') {
+			const { message, ...details } = item.failure;
+			return { error: new SoraJobError(details.status === 'NOT_SUBMITTED' ? 'not-submitted' : 'job-failed', message, details) };
+		}
+		const extraJson = { ...(batch.itemOptions.extraJson as object | undefined), waitMode: 'callback' };
+		return { item: await kind.toItem(context, item.result, index, { ...batch.itemOptions, extraJson }) };
+	} catch (error) {
+		return { error };
 	}
+}
+
+/** The node's output once every job has ended or Max Wait has passed: one item per input item, in input order. */
+export async function finishBatch(context: NodeContext, kind: JobKind, batch: CallbackBatch, items = batch.items): Promise<INodeExecutionData[]> {
+	const outcomes: ItemOutcome[] = [];
+	for (const [index, item] of items.entries()) outcomes.push(await itemOutcome(context, kind, batch, item, index));
+	return collectBatchOutput(context.getNode(), outcomes, batch.continueOnFail);
+}
+
+/**
+ * Wait for Callback's one run of execute(): submits every item, polling the jobs in flight while
+ * items wait for a place (a running execution cannot take callbacks: n8n answers them 409), then
+ * pauses with every job ID stored in the execution, or outputs at once if every job has ended.
+ */
+export async function startCallbackBatch(context: IExecuteFunctions, kind: JobKind, client: TtApiClient, requests: Array<IDataObject | Error>, settings: CallbackSettings, continueOnFail: boolean): Promise<INodeExecutionData[][]> {
+	const secret = resumeSecret(await context.getCredentials(TTAPI_CREDENTIAL_TYPE));
+	const address = { executionId: String(context.getExecutionId()), resumeUrl: String(context.evaluateExpression('{{ $execution.resumeUrl }}', 0)) };
+	const deadline = Date.now() + settings.maxWaitMs;
+	const signal = context.getExecutionCancelSignal?.();
+	const run = { context, client, kind, pollIntervalMs: settings.pollIntervalMs, signal };
+	// Once no item waits for a place, the jobs in flight are let go: callbacks take over.
+	const release = new AbortController();
+	const withHook = requests.map((request, index) => (request instanceof Error ? request : { ...request, hookUrl: itemHookUrl(address, secret, index) }));
+	const { outcomes } = await runBatch<Followed>(run, withHook, {
+		maxJobsInFlight: settings.maxJobsInFlight,
+		continueOnFail,
+		limitFor: () => ({ deadline, name: 'Max Wait', advice: 'Raise Max Wait' }),
+		startBefore: deadline,
+		onSubmissionsOver: () => release.abort(),
+		follow: async (index, jobId, { body, stop }) => {
+			const progress = await waitForJob(run, jobId, index, { deadline, release: release.signal, keepWaitingOnFetchFailure: true });
+			if ('lastStatus' in progress) return { phase: 'running', jobId, lastStatus: progress.lastStatus, echo: kind.echo(body) };
+			// Without Continue On Fail a FAILED job fails the node: spend nothing on items not yet sent.
+			if (progress.result.status === JOB_STATUS.failed && !continueOnFail) stop();
+			return { phase: 'done', jobId, result: progress.result, echo: kind.echo(body) };
+		},
+	});
+	if (signal?.aborted) throw new NodeOperationError(context.getNode(), 'The execution was cancelled');
+
+	const items = outcomes.map((outcome, index) => storedItem(outcome, requests[index], kind));
+	const { recheckMs, confirmWithFetch, itemOptions } = settings;
+	const batch: CallbackBatch = { version: 2, kind: kind.name, lookUp: kind.lookUp, ...address, deadline, recheckMs, confirmWithFetch, continueOnFail, itemOptions, items };
+	if (items.every((item) => item.phase !== 'running') || Date.now() >= deadline) return [await finishBatch(context, kind, batch)];
+	const stored = storeBatchInInput(context.getInputData(), batch);
+	// A look at Max Wait ends the wait; n8n's own end, a little later, is the fallback: it outputs
+	// the stored items (every job ID and last known status) without running the node.
+	await context.putExecutionToWait(new Date(deadline + N8N_LIMIT_GRACE_MS));
+	// A job may have ended, and its callback been refused (409), before n8n saved the wait.
+	lookAgain(context, batch, secret, { soon: true });
+	return [stored];
 }

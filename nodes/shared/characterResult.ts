@@ -1,13 +1,14 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { quotaToUsd, readQuota } from '../../../shared/cost';
-import { readJobId } from '../../../shared/soraApi';
+import { quotaToUsd, readQuota } from './cost';
+import { readJobId } from './soraApi';
 
 /**
- * A character job's record. TTAPI documents the request (url, timestamps) and the cost, not the
- * finished record's other fields: the ones that name the character are read under the names seen
- * so far, and `record` always carries TTAPI's whole `data` (without the hookUrl, which holds
- * callback tokens), so nothing TTAPI sends is lost.
+ * A character job's record, as Sora Generate (Character → Create / Get) and Sora Trigger output
+ * it. TTAPI documents the request (url, timestamps) and the cost, not the finished record's other
+ * fields: the ones that name the character are read under the names seen so far, and `record`
+ * always carries TTAPI's whole `data` (without the hookUrl, which holds callback tokens), so
+ * nothing TTAPI sends is lost.
  */
 export interface CharacterResult extends IDataObject {
 	jobId: string;
