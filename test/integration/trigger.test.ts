@@ -59,6 +59,16 @@ const params = (extra: Record<string, NodeParameterValueType> = {}): Record<stri
 const startTriggerServer = (extra: Record<string, NodeParameterValueType> = {}) =>
 	startWebhookServer({ node: SoraTrigger, parameters: params(extra), credentials: credentials() as never, credentialTypes: [TtApi], workflowId });
 
+/** Create Character straight at the simulator; returns the job ID. */
+async function submitCharacter(url: string, timestamps: string): Promise<string> {
+	const response = await fetch(`${sim.url}/sora/characters`, {
+		method: 'POST',
+		headers: { 'TT-API-KEY': API_KEY, 'content-type': 'application/json' },
+		body: JSON.stringify({ url, timestamps }),
+	});
+	return ((await response.json()) as { data: { job_id: string } }).data.job_id;
+}
+
 async function submitJob(prompt: string, hookUrl?: string): Promise<string> {
 	const response = await fetch(`${sim.url}/sora/generations`, {
 		method: 'POST',
@@ -829,12 +839,7 @@ describe('Sora Trigger: character jobs', () => {
 	}, 30_000);
 
 	it('a character callback to a URL without ttapiData (token only) is told by its shape; a video one too', async () => {
-		const response = await fetch(`${sim.url}/sora/characters`, {
-			method: 'POST',
-			headers: { 'TT-API-KEY': API_KEY, 'content-type': 'application/json' },
-			body: JSON.stringify({ url: 'https://example.com/c.mp4', timestamps: '2,4' }),
-		});
-		const characterJobId = ((await response.json()) as { data: { job_id: string } }).data.job_id;
+		const characterJobId = await submitCharacter('https://example.com/c.mp4', '2,4');
 		const character = await deliver(await waitForEnd(characterJobId), { parameters: params({ downloadVideo: true }) });
 		expect(character.execution?.items[0].json).toMatchObject({ kind: 'character', jobId: characterJobId, timestamps: '2,4', verified: true, callbackData: {} });
 		expect(character.execution?.items[0].json.downloadError).toBeUndefined();
@@ -844,12 +849,7 @@ describe('Sora Trigger: character jobs', () => {
 	}, 30_000);
 
 	it('the signed kind wins over the shape, and Trigger On filters characters like videos', async () => {
-		const response = await fetch(`${sim.url}/sora/characters`, {
-			method: 'POST',
-			headers: { 'TT-API-KEY': API_KEY, 'content-type': 'application/json' },
-			body: JSON.stringify({ url: 'https://example.com/c.mp4?[sim:fail=real person]', timestamps: '1,2' }),
-		});
-		const jobId = ((await response.json()) as { data: { job_id: string } }).data.job_id;
+		const jobId = await submitCharacter('https://example.com/c.mp4?[sim:fail=real person]', '1,2');
 		const body = await waitForEnd(jobId);
 		const payload = encodeCallbackPayload({ kind: 'character', data: {} });
 		const query = { [CALLBACK_DATA_PARAM]: payload, [CALLBACK_TOKEN_PARAM]: callbackToken(SECRET, `trigger:${payload}`) };
