@@ -3,7 +3,7 @@
 // How long n8n 2.x takes to answer a burst of callbacks: N at once to an active Sora Trigger,
 // and N at once to n8n's own Webhook node, under one expression engine.
 //
-//   node scripts/n8n/experiments/burstAnswers.js [N=60] [vm|legacy]     (POOL=<n>: N8N_EXPRESSION_ENGINE_POOL_SIZE)
+//   node scripts/n8n/experiments/burstAnswers.js [N=60] [vm|legacy]     (POOL=<n>: N8N_EXPRESSION_ENGINE_POOL_SIZE; LAZY=1: N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true)
 //
 // n8n 2.41.1 takes an expression isolate for every production webhook call except its own Webhook
 // node's (live-webhooks.js, webhookPhaseNeedsIsolate); this shows what that costs a trigger.
@@ -14,23 +14,20 @@ const N = Number(process.argv[2] || 60);
 const engine = process.argv[3] || 'vm';
 const pct = (a, p) => a.slice().sort((x, y) => x - y)[Math.min(a.length - 1, Math.floor(p * a.length))];
 (async () => {
-	const { callbackToken, CALLBACK_TOKEN_PARAM } = trig.loadBuiltPackage();
+	trig.loadBuiltPackage();
 	const info = await rt.ensureN8n('2');
 	const sim = await startSimulator({ port: 0, apiKeys: [trig.API_KEY], queueMs: 20, renderMs: 100, videoBytes: 4096, queueLimit: 1000 });
-	const n8n = await rt.createN8nInstance({ line: '2', n8n: info, log: () => {}, env: { N8N_EXPRESSION_ENGINE: engine, ...(process.env.POOL ? { N8N_EXPRESSION_ENGINE_POOL_SIZE: process.env.POOL } : {}) } });
-	const [cred] = await n8n.importCredentials([{ name: 'sim', type: 'ttApi', data: { apiKey: trig.API_KEY, baseUrl: 'custom', customBaseUrl: sim.url, callbackSecret: trig.SECRET } }]);
-	const t = await n8n.importWorkflow(trig.triggerWorkflow({ name: 'trigger', credential: cred, triggerPath: 'ttapi-sora', webhookId: '5b0e6a52-1c1d-4d0e-9a53-0f6d3a1b2c41' }));
+	const n8n = await rt.createN8nInstance({ line: '2', n8n: info, log: () => {}, env: { N8N_EXPRESSION_ENGINE: engine, ...(process.env.POOL ? { N8N_EXPRESSION_ENGINE_POOL_SIZE: process.env.POOL } : {}), ...(process.env.LAZY ? { N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE: 'true' } : {}) } });
+	const { hookUrl } = await trig.addActiveTrigger(n8n, sim, { name: 'trigger', webhookId: '5b0e6a52-1c1d-4d0e-9a53-0f6d3a1b2c41' });
 	const s = await n8n.importWorkflow({ name: 'stock', nodes: [
 		{ id: 'b1', name: 'Webhook', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0], webhookId: '6b0e6a52-1c1d-4d0e-9a53-0f6d3a1b2c42', parameters: { path: 'stock', httpMethod: 'POST', options: {} } },
 		{ id: 'b2', name: 'NoOp', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [200, 0], parameters: {} },
 	], connections: { Webhook: { main: [[{ node: 'NoOp', type: 'main', index: 0 }]] } }, settings: { executionOrder: 'v1' } });
-	await n8n.activateWorkflow(t); await n8n.activateWorkflow(s);
+	await n8n.activateWorkflow(s);
 	await n8n.start();
-	const hookUrl = `${n8n.baseUrl}/webhook/ttapi-sora?${CALLBACK_TOKEN_PARAM}=${encodeURIComponent(callbackToken(trig.SECRET, 'trigger'))}`;
 	const jobs = [];
 	for (let i = 0; i < N; i++) {
-		const r = await fetch(`${sim.url}/sora/generations`, { method: 'POST', headers: { 'TT-API-KEY': trig.API_KEY, 'content-type': 'application/json' }, body: JSON.stringify({ model: 'sora-2', prompt: `burst ${i}` }) });
-		jobs.push((await r.json()).data.job_id);
+		jobs.push(await trig.submitToSimulator(sim, `burst ${i}`));
 	}
 	await new Promise((r) => setTimeout(r, 3000));
 	const burst = async (url) => {
@@ -41,6 +38,6 @@ const pct = (a, p) => a.slice().sort((x, y) => x - y)[Math.min(a.length - 1, Mat
 	const stock = await burst(`${n8n.baseUrl}/webhook/stock`);
 	await new Promise((r) => setTimeout(r, 5000));
 	const ours = await burst(hookUrl);
-	console.log(`engine ${engine} pool ${process.env.POOL || 'default'}, ${N} callbacks at once: stock Webhook ${stock}; Sora Trigger ${ours}`);
+	console.log(`engine ${engine} pool ${process.env.POOL || 'default'}${process.env.LAZY ? ' lazy acquire' : ''}, ${N} callbacks at once: stock Webhook ${stock}; Sora Trigger ${ours}`);
 	await n8n.cleanup(); await sim.close();
 })().catch((e) => { console.error(e); process.exit(1); });

@@ -33,31 +33,17 @@ const SENDERS = argValue('senders', 40);
 const JOBS = argValue('jobs', 40);
 
 async function runLine(line, log) {
-	const { callbackToken, CALLBACK_TOKEN_PARAM } = trig.loadBuiltPackage();
+	trig.loadBuiltPackage();
 	const info = await rt.ensureN8n(line);
 	const sim = await startSimulator({ port: 0, apiKeys: [trig.API_KEY], queueMs: 50, renderMs: 300, videoBytes: 4096, queueLimit: 500 });
 	const n8n = await rt.createN8nInstance({ line, n8n: info, log: (m) => log(`[n8n ${info.version}] ${m}`) });
 	const facts = {};
 	try {
-		const [cred] = await n8n.importCredentials([
-			{ name: 'TTAPI (simulator)', type: 'ttApi', data: { apiKey: trig.API_KEY, baseUrl: 'custom', customBaseUrl: sim.url, callbackSecret: trig.SECRET } },
-		]);
-		const wfId = await n8n.importWorkflow(
-			trig.triggerWorkflow({ name: 'Storm trigger', credential: cred, triggerPath: 'ttapi-sora', webhookId: '5b0e6a52-1c1d-4d0e-9a53-0f6d3a1b2c31' }),
-		);
-		await n8n.activateWorkflow(wfId);
+		const { workflowId: wfId, hookUrl } = await trig.addActiveTrigger(n8n, sim, { name: 'Storm trigger', webhookId: '5b0e6a52-1c1d-4d0e-9a53-0f6d3a1b2c31' });
 		await n8n.start();
 		await n8n.rest.setupOwner();
 		await n8n.rest.createApiKey();
-		const hookUrl = `${n8n.baseUrl}/webhook/ttapi-sora?${CALLBACK_TOKEN_PARAM}=${encodeURIComponent(callbackToken(trig.SECRET, 'trigger'))}`;
-		const submit = async (prompt) => {
-			const r = await fetch(`${sim.url}/sora/generations`, {
-				method: 'POST',
-				headers: { 'TT-API-KEY': trig.API_KEY, 'content-type': 'application/json' },
-				body: JSON.stringify({ model: 'sora-2', prompt, hookUrl }),
-			});
-			return (await r.json()).data.job_id;
-		};
+		const submit = async (prompt) => await trig.submitToSimulator(sim, prompt, hookUrl);
 		const passedTrigger = async () => {
 			const list = await n8n.rest.getExecutions({ workflowId: wfId, includeData: true, limit: 250 });
 			const counts = new Map();

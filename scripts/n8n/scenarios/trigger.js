@@ -71,6 +71,38 @@ function loadBuiltPackage() {
 	return require(path.join(dist, 'shared', 'callbackAuth.js'));
 }
 
+/** The TTAPI credential for the simulator, with the Callback Secret the trigger checks. */
+const simulatorCredential = (sim, name = 'TTAPI (simulator)') => ({
+	name,
+	type: 'ttApi',
+	data: { apiKey: API_KEY, baseUrl: 'custom', customBaseUrl: sim.url, callbackSecret: SECRET },
+});
+
+/**
+ * Gives `n8n` (before its start) the simulator's credential and an active Sora Trigger workflow,
+ * as the experiments that measure the trigger need; `hookUrl` is the trigger's callback URL.
+ */
+async function addActiveTrigger(n8n, sim, { name, triggerPath = 'ttapi-sora', webhookId }) {
+	const { callbackToken, CALLBACK_TOKEN_PARAM } = loadBuiltPackage();
+	const [credential] = await n8n.importCredentials([simulatorCredential(sim)]);
+	const workflowId = await n8n.importWorkflow(triggerWorkflow({ name, credential, triggerPath, webhookId }));
+	await n8n.activateWorkflow(workflowId);
+	const hookUrl = `${n8n.baseUrl}/webhook/${triggerPath}?${CALLBACK_TOKEN_PARAM}=${encodeURIComponent(callbackToken(SECRET, 'trigger'))}`;
+	return { credential, workflowId, hookUrl };
+}
+
+/** Submits a video job straight to the simulator (hookUrl optional); returns its job ID. */
+async function submitToSimulator(sim, prompt, hookUrl) {
+	const r = await fetch(`${sim.url}/sora/generations`, {
+		method: 'POST',
+		headers: { 'TT-API-KEY': API_KEY, 'content-type': 'application/json' },
+		body: JSON.stringify({ model: 'sora-2', prompt, ...(hookUrl ? { hookUrl } : {}) }),
+	});
+	const body = await r.json();
+	if (!body.data || !body.data.job_id) throw new Error(`submit failed: ${JSON.stringify(body)}`);
+	return body.data.job_id;
+}
+
 function triggerWorkflow({ name, credential, triggerPath, webhookId }) {
 	return {
 		name,
@@ -166,7 +198,7 @@ async function runLine(line, log) {
 		n8n = await rt.createN8nInstance({ line, n8n: info, log: (m) => log(`[n8n ${info.version}] ${m}`) });
 
 		const [credOk, credNoSecret] = await n8n.importCredentials([
-			{ name: 'TTAPI (simulator)', type: 'ttApi', data: { apiKey: API_KEY, baseUrl: 'custom', customBaseUrl: sim.url, callbackSecret: SECRET } },
+			simulatorCredential(sim),
 			{ name: 'TTAPI without secret', type: 'ttApi', data: { apiKey: API_KEY, baseUrl: 'custom', customBaseUrl: sim.url } },
 		]);
 		const wfId = await n8n.importWorkflow(
@@ -196,16 +228,7 @@ async function runLine(line, log) {
 		if (probe.status === 404) throw new Error(`production webhook ${prodUrl} never registered (404)`);
 		await probe.arrayBuffer();
 
-		const submit = async (prompt) => {
-			const r = await fetch(`${sim.url}/sora/generations`, {
-				method: 'POST',
-				headers: { 'TT-API-KEY': API_KEY, 'content-type': 'application/json' },
-				body: JSON.stringify({ model: 'sora-2', prompt, hookUrl }),
-			});
-			const body = await r.json();
-			if (!body.data || !body.data.job_id) throw new Error(`submit failed: ${JSON.stringify(body)}`);
-			return body.data.job_id;
-		};
+		const submit = async (prompt) => await submitToSimulator(sim, prompt, hookUrl);
 		const waitForCallbacks = async (jobId, count, timeoutMs = 30_000) => {
 			const t0 = Date.now();
 			for (;;) {
@@ -627,7 +650,7 @@ async function main() {
 	process.exit(all.length && all.every((r) => r.pass) ? 0 : 1);
 }
 
-module.exports = { run, triggerWorkflow, loadBuiltPackage, API_KEY, SECRET, TRIGGER_NAME, NOOP_NAME };
+module.exports = { run, triggerWorkflow, addActiveTrigger, submitToSimulator, loadBuiltPackage, API_KEY, SECRET, TRIGGER_NAME, NOOP_NAME };
 
 if (require.main === module) {
 	main().catch((e) => {
