@@ -5,13 +5,15 @@
 //    twice. Runs on its own after the other rows, since it stops n8n (twice):
 //
 //   restart 1  executions waiting / a poll running / the trigger active; callbacks for jobs that
-//              ended while n8n was down are resent by "TTAPI" until they get a 2xx (TTAPI's
+//              ended while n8n was down are resent by "TTAPI" until they get a 2xx, backing off (TTAPI's
 //              retry policy is not documented: rows saying "lost for good" get no callback).
 //   restart 2  callbacks arriving *during* n8n's shutdown (n8n 2.x keeps answering webhooks while
 //              it waits for running executions); TTAPI resends anything but a 2xx.
 //
 // On n8n 1.x Wait for Callback polls (no execution waits there), so its waiting rows run on 2.x
 // only; on 1.x the polling one is the "stops while … polls a batch" row.
+
+const { execFileSync } = require('node:child_process');
 
 const { describe, isGoodResult, triggerItem, short } = require('./check');
 
@@ -35,8 +37,18 @@ async function directJob(ctx, prompt, hookUrl) {
 	return body.data.job_id;
 }
 
-/** A callback with TTAPI-like retries: anything but a 2xx (or no answer) is sent again every 2 s. */
-async function deliver(ctx, jobId, url, { tries = 30 } = {}) {
+/**
+ * How long the sender waits before it sends again after try `attempt` (0-based) got anything but a
+ * 2xx or no answer within 10 s: 2, 4, 8, 16 s, then every 30 s. TTAPI's resend policy is not
+ * documented; backing off is what webhook senders do. A fixed 2 s, as this row once used, kept
+ * n8n 2.x overloaded whenever the Sora Trigger's answers passed 10 s: every resend of a call that
+ * n8n was still running started one more execution (1,296 trigger executions for about 75 jobs
+ * in one CI run, and a 298 s start; docs/RELIABILITY.md, "The restart stall on n8n 2.41.1").
+ */
+const resendAfterMs = (attempt) => Math.min(2000 * 2 ** attempt, 30_000);
+
+/** A callback with TTAPI-like resends (resendAfterMs) until a 2xx, at most `tries` times. */
+async function deliver(ctx, jobId, url, { tries = 20 } = {}) {
 	const statuses = [];
 	/** When each try was sent, ms after the first; for the report of jobs that ran twice. */
 	statuses.sentAt = [];
@@ -61,9 +73,22 @@ async function deliver(ctx, jobId, url, { tries = 30 } = {}) {
 			statuses.answeredAt = Date.now();
 			break;
 		}
-		await ctx.sleep(2000);
+		await ctx.sleep(resendAfterMs(i));
 	}
 	return statuses;
+}
+
+/** The machine's busiest processes, a line each (for reports; '' where `ps` is missing). */
+function processesByCpu() {
+	try {
+		return execFileSync('ps', ['-eo', 'pid,etime,pcpu,rss,args', '--sort=-pcpu'], { encoding: 'utf8' })
+			.split('\n')
+			.slice(0, 12)
+			.map((line) => line.slice(0, 200))
+			.join('\n');
+	} catch {
+		return '';
+	}
 }
 
 /** Waits until n8n serves /webhook-waiting/ (it answers a call without n8n's signature 401, not 404). */
@@ -264,6 +289,8 @@ async function phase(ctx, _earlier, { only } = {}) {
 		await start('busy', 'poll', p('poll keeping n8n busy at shutdown', '[sim:render=5000]'));
 		await ctx.sleep(1000);
 
+		// What else ran on the machine as n8n began to stop (for the report of a bad run below).
+		const machineAtStop = processesByCpu();
 		stopT = Date.now();
 		const stopping = ctx.n8n.stop({ graceMs: 45_000 });
 		for (const job of sdJobs) ctx.sim.endJob(job.jobId);
@@ -335,6 +362,13 @@ async function phase(ctx, _earlier, { only } = {}) {
 				10,
 			);
 			const delivered = await Promise.all(floodDeliveries);
+			// When the trigger's first answers were late (the bad runs of issue 16), keep n8n's own
+			// account of the shutdown in the CI log (with N8N_LOG_TIMES=1 its lines carry times).
+			const late = delivered.filter(({ statuses }) => statuses[0] !== 200).length;
+			if (late > 0) {
+				const shutdownLog = ctx.n8n.allLogs().split('===== n8n start').slice(-2)[0].split('\n').slice(-250).join('\n');
+				ctx.log(`restart 2: ${late} first callbacks to the Sora Trigger got no 200; the busiest processes as n8n began to stop:\n${machineAtStop}\nn8n's log up to its stop:\n${shutdownLog}`);
+			}
 			const stockDelivered = await Promise.all(stockDeliveries);
 			await ctx.sleep(3000);
 			const tally = (list, countOf) => {
