@@ -39,13 +39,13 @@ async function directJob(ctx, prompt, hookUrl) {
 
 /**
  * How long the sender waits before it sends again after try `attempt` (0-based) got anything but a
- * 2xx or no answer within 10 s: 2, 4, 8, 16 s, then every 30 s. TTAPI's resend policy is not
+ * 2xx or no answer within 10 s: 2, 4, 8 s, then every 10 s. TTAPI's resend policy is not
  * documented; backing off is what webhook senders do. A fixed 2 s, as this row once used, kept
  * n8n 2.x overloaded whenever the Sora Trigger's answers passed 10 s: every resend of a call that
  * n8n was still running started one more execution (1,296 trigger executions for about 75 jobs
  * in one CI run, and a 298 s start; docs/RELIABILITY.md, "The restart stall on n8n 2.41.1").
  */
-const resendAfterMs = (attempt) => Math.min(2000 * 2 ** attempt, 30_000);
+const resendAfterMs = (attempt) => Math.min(2000 * 2 ** attempt, 10_000);
 
 /** A callback with TTAPI-like resends (resendAfterMs) until a 2xx, at most `tries` times. */
 async function deliver(ctx, jobId, url, { tries = 20 } = {}) {
