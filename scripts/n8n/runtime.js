@@ -445,15 +445,12 @@ async function createN8nInstance(opts = {}) {
 			});
 			let readyLine = false;
 			let seen = '';
-			instance.versionLoggedAt = undefined;
 			child.stdout.on('data', (d) => {
 				if (process.env.N8N_LOG_TIMES === '1') serverLog.write(`[${new Date().toISOString()}] `);
 				serverLog.write(d);
 				if (readyLine) return;
 				// the ready line can arrive split over two chunks
 				seen = (seen + String(d)).slice(-4000);
-				// n8n logs its version once its start-up (with the recovery of crashed executions) is done
-				if (instance.versionLoggedAt === undefined && /Version: \d/.test(seen)) instance.versionLoggedAt = Date.now();
 				if (readyPattern.test(seen)) readyLine = true;
 			});
 			child.stderr.on('data', (d) => serverLog.write(d));
