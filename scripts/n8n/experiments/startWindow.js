@@ -9,8 +9,6 @@
 // migrations are not yet checked (abstract-server.js): a TTAPI callback in that window is lost.
 const rt = require('../runtime');
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
 async function probeStart(line) {
 	const info = await rt.ensureN8n(line);
 	const n8n = await rt.createN8nInstance({ line, n8n: info, log: () => {} });
@@ -33,7 +31,7 @@ async function probeStart(line) {
 				}
 				if (answer !== last) changes.push(`${Date.now() - t0} ms: ${answer}`);
 				last = answer;
-				await sleep(10);
+				await rt.sleep(10);
 			}
 		})();
 		await n8n.start();

@@ -72,8 +72,8 @@ function loadBuiltPackage() {
 }
 
 /** The TTAPI credential for the simulator, with the Callback Secret the trigger checks. */
-const simulatorCredential = (sim, name = 'TTAPI (simulator)') => ({
-	name,
+const simulatorCredential = (sim) => ({
+	name: 'TTAPI (simulator)',
 	type: 'ttApi',
 	data: { apiKey: API_KEY, baseUrl: 'custom', customBaseUrl: sim.url, callbackSecret: SECRET },
 });
