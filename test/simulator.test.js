@@ -11,6 +11,7 @@ const path = require('node:path');
 const { spawn } = require('node:child_process');
 const { startSimulator } = require('./simulator');
 const { mp4Header, MIN_MP4_BYTES } = require('./simulator/mp4');
+const { submitVideo } = require('./simulator/client');
 
 jest.setTimeout(20000);
 
@@ -288,6 +289,16 @@ describe('queue limit', () => {
     expect(refused.json.data).toBeUndefined();
     expect(sim.counters().submissions).toBe(1);
     expect(sim.listJobs()).toHaveLength(1);
+  });
+});
+
+describe('client (jobs the nodes did not submit)', () => {
+  test('submitVideo returns the job ID with the hookUrl recorded; a refusal throws with HTTP status and body', async () => {
+    sim = await startSimulator({ ...FAST, queueLimit: 1 });
+    const jobId = await submitVideo(sim.url, { apiKey: KEY, prompt: 'client [sim:render=600]', hookUrl: 'http://127.0.0.1:9/hook' });
+    expect(sim.getJob(jobId)).toMatchObject({ prompt: 'client [sim:render=600]', hookUrl: 'http://127.0.0.1:9/hook' });
+    await expect(submitVideo(sim.url, { apiKey: KEY, prompt: 'second' })).rejects.toThrow(/refused a job \(HTTP 429\).*queue/i);
+    await expect(submitVideo(sim.url, { apiKey: 'wrong-key', prompt: 'third' })).rejects.toThrow(/refused a job \(HTTP 401\)/);
   });
 });
 

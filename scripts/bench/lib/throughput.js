@@ -9,6 +9,7 @@
 const path = require('node:path');
 
 const c = require('./common');
+const { submitVideo } = require('../../../test/simulator/client');
 
 const PATHS = { verify: 'bench-tp-verify', noVerify: 'bench-tp-noverify', stock: 'bench-tp-webhook' };
 
@@ -34,16 +35,7 @@ function loadCallbackAuth(packageDir = c.repoRoot) {
 
 /** Creates `count` finished jobs in the simulator and returns their callback bodies. */
 async function finishedJobs(sim, count, tag) {
-	const post = async (i) => {
-		const response = await fetch(`${sim.url}/sora/generations`, {
-			method: 'POST',
-			headers: { 'TT-API-KEY': c.API_KEY, 'content-type': 'application/json' },
-			body: JSON.stringify({ model: 'sora-2', prompt: `throughput ${tag} #${i}` }),
-		});
-		const body = await response.json();
-		if (!body?.data?.job_id) throw new Error(`simulator refused a job: ${JSON.stringify(body)}`);
-		return body.data.job_id;
-	};
+	const post = async (i) => await submitVideo(sim.url, { apiKey: c.API_KEY, prompt: `throughput ${tag} #${i}` });
 	const ids = [];
 	for (let i = 0; i < count; i += 25) {
 		ids.push(...(await Promise.all(Array.from({ length: Math.min(25, count - i) }, (_, j) => post(i + j)))));

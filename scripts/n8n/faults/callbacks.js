@@ -4,6 +4,7 @@
 //    there instead (it polls).
 
 const crypto = require('node:crypto');
+const { submitVideo } = require('../../../test/simulator/client');
 const { describe, isGoodResult, isGoodError, triggerItem, short } = require('./check');
 
 const HUGE_BYTES = 17 * 1024 * 1024; // above n8n's default 16 MiB payload limit
@@ -220,12 +221,7 @@ function pollingRows() {
 
 function triggerRows() {
 	const directJob = async (ctx, prompt, { key = ctx.keys.main, hookUrl } = {}) => {
-		const response = await fetch(`${ctx.sim.url}/sora/generations`, {
-			method: 'POST',
-			headers: { 'TT-API-KEY': key, 'content-type': 'application/json' },
-			body: JSON.stringify({ model: 'sora-2', prompt, ...(hookUrl ? { hookUrl } : {}) }),
-		});
-		const jobId = (await response.json()).data.job_id;
+		const jobId = await submitVideo(ctx.sim.url, { apiKey: key, prompt, hookUrl });
 		await ctx.waitJob(jobId, (job) => job.status === 'SUCCESS');
 		return jobId;
 	};

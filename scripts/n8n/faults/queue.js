@@ -4,6 +4,7 @@
 //    "another workflow" hold the whole queue for 20 s, then the node's 20 items go through it.
 //    The limit is per API key, and each mode's row has its own key: the rows run side by side.
 
+const { submitVideo } = require('../../../test/simulator/client');
 const { describe, isGoodResult, triggerItem } = require('./check');
 
 const ITEMS = 20;
@@ -15,14 +16,7 @@ const KEY_OF = { pollQ: 'queuePoll', cbQ: 'queueCallback', noneQ: 'queue' };
 async function block(ctx, tag, key) {
 	const ids = [];
 	for (let i = 0; i < 5; i++) {
-		const response = await fetch(`${ctx.qsim.url}/sora/generations`, {
-			method: 'POST',
-			headers: { 'TT-API-KEY': key, 'content-type': 'application/json' },
-			body: JSON.stringify({ model: 'sora-2', prompt: `${tag} blocker ${i} [sim:render=${BLOCK_MS}]` }),
-		});
-		const body = await response.json();
-		if (!body.data || !body.data.job_id) throw new Error(`blocker not accepted: ${JSON.stringify(body)}`);
-		ids.push(body.data.job_id);
+		ids.push(await submitVideo(ctx.qsim.url, { apiKey: key, prompt: `${tag} blocker ${i} [sim:render=${BLOCK_MS}]` }));
 	}
 	return ids;
 }

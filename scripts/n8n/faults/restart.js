@@ -15,6 +15,7 @@
 
 const { execFileSync } = require('node:child_process');
 
+const { submitVideo } = require('../../../test/simulator/client');
 const { describe, isGoodResult, triggerItem, short } = require('./check');
 
 const ROW_NAMES = ['7 n8n restarts while executions wait callback', '7 n8n restarts trigger', '7 n8n stopped poll', '7 shutdown'];
@@ -26,15 +27,13 @@ function result(fault, mode, expected, order) {
 	return { group: 7, order, fault, mode, expected };
 }
 
+/** The lines n8n logged in one of its runs, counted from the end (-1: the run going on now). */
+function linesOfRun(ctx, fromEnd) {
+	return (ctx.n8n.allLogs().split('===== n8n start').at(fromEnd) ?? '').split('\n');
+}
+
 async function directJob(ctx, prompt, hookUrl) {
-	const response = await fetch(`${ctx.sim.url}/sora/generations`, {
-		method: 'POST',
-		headers: { 'TT-API-KEY': ctx.keys.main, 'content-type': 'application/json' },
-		body: JSON.stringify({ model: 'sora-2', prompt, ...(hookUrl ? { hookUrl } : {}) }),
-	});
-	const body = await response.json();
-	if (!body.data || !body.data.job_id) throw new Error(`the simulator refused a job: ${JSON.stringify(body)}`);
-	return body.data.job_id;
+	return await submitVideo(ctx.sim.url, { apiKey: ctx.keys.main, prompt, hookUrl });
 }
 
 /**
@@ -349,7 +348,7 @@ async function phase(ctx, _earlier, { only } = {}) {
 		// A start this slow is the stall issue 16 names (seen 1 run in 3 in CI, not yet explained):
 		// keep n8n's own account of it in the CI log (with N8N_LOG_TIMES=1 its lines carry times).
 		if (ctx.n8n.startedInMs > 60_000) {
-			const serverLog = ctx.n8n.allLogs().split('===== n8n start').slice(-1)[0].split('\n').slice(0, 200).join('\n');
+			const serverLog = linesOfRun(ctx, -1).slice(0, 200).join('\n');
 			ctx.log(`restart 2: n8n took ${(ctx.n8n.startedInMs / 1000).toFixed(0)} s to start; its log from the start on:\n${serverLog}`);
 		}
 		const down2 = `n8n stopped in ${stop2.toFixed(0)} s, down ${((Date.now() - stopT) / 1000).toFixed(0)} s`;
@@ -372,7 +371,7 @@ async function phase(ctx, _earlier, { only } = {}) {
 			// account of the shutdown in the CI log (with N8N_LOG_TIMES=1 its lines carry times).
 			const late = delivered.filter(({ statuses }) => statuses[0] !== 200).length;
 			if (late > 0) {
-				const shutdownLog = ctx.n8n.allLogs().split('===== n8n start').slice(-2)[0].split('\n').slice(-250).join('\n');
+				const shutdownLog = linesOfRun(ctx, -2).slice(-250).join('\n');
 				ctx.log(`restart 2: ${late} first callbacks to the Sora Trigger got no 200; the busiest processes as n8n began to stop:\n${machineAtStop}\nn8n's log up to its stop:\n${shutdownLog}`);
 			}
 			const stockDelivered = await Promise.all(stockDeliveries);

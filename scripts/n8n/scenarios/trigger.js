@@ -39,6 +39,7 @@ const path = require('node:path');
 const rt = require('../runtime');
 const { binarySize, filesContaining } = require('../files');
 const { startSimulator } = require('../../../test/simulator');
+const { submitVideo } = require('../../../test/simulator/client');
 
 const repoRoot = path.resolve(__dirname, '..', '..', '..');
 const API_KEY = 'sk-trigger-scenario-KEY-4411';
@@ -93,14 +94,7 @@ async function addActiveTrigger(n8n, sim, { name, triggerPath = 'ttapi-sora', we
 
 /** Submits a video job straight to the simulator (hookUrl optional); returns its job ID. */
 async function submitToSimulator(sim, prompt, hookUrl) {
-	const r = await fetch(`${sim.url}/sora/generations`, {
-		method: 'POST',
-		headers: { 'TT-API-KEY': API_KEY, 'content-type': 'application/json' },
-		body: JSON.stringify({ model: 'sora-2', prompt, ...(hookUrl ? { hookUrl } : {}) }),
-	});
-	const body = await r.json();
-	if (!body.data || !body.data.job_id) throw new Error(`submit failed: ${JSON.stringify(body)}`);
-	return body.data.job_id;
+	return await submitVideo(sim.url, { apiKey: API_KEY, prompt, hookUrl });
 }
 
 function triggerWorkflow({ name, credential, triggerPath, webhookId }) {
@@ -353,12 +347,7 @@ async function runLine(line, log) {
 		// ---------------------------------------------------------------- c2
 		{
 			const before = await executions();
-			const r = await fetch(`${sim.url}/sora/generations`, {
-				method: 'POST',
-				headers: { 'TT-API-KEY': API_KEY, 'content-type': 'application/json' },
-				body: JSON.stringify({ model: 'sora-2', prompt: '[sim:render=100] four callbacks at once' }),
-			});
-			const burstJob = (await r.json()).data.job_id;
+			const burstJob = await submitToSimulator(sim, '[sim:render=100] four callbacks at once');
 			while (sim.getJob(burstJob).status !== 'SUCCESS') await sleep(100);
 			const answers = (await Promise.all([1, 2, 3, 4].map(() => sim.sendCallback(burstJob, { url: hookUrl })))).flat();
 			list = await settle(before.length + 1, { quietMs: 6000 });
@@ -387,12 +376,7 @@ async function runLine(line, log) {
 		{
 			const before = (await executions()).length;
 			// A job without hookUrl: we deliver its callback ourselves once TTAPI's lookup is slowed.
-			const r = await fetch(`${sim.url}/sora/generations`, {
-				method: 'POST',
-				headers: { 'TT-API-KEY': API_KEY, 'content-type': 'application/json' },
-				body: JSON.stringify({ model: 'sora-2', prompt: '[sim:render=100] slow lookup' }),
-			});
-			const slowJob = (await r.json()).data.job_id;
+			const slowJob = await submitToSimulator(sim, '[sim:render=100] slow lookup');
 			while (sim.getJob(slowJob).status !== 'SUCCESS') await sleep(100);
 			sim.injectFault({ endpoint: 'fetch', kind: 'slow', delayMs: 8000, match: { jobId: slowJob } });
 			const sent = Date.now();
