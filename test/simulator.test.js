@@ -456,6 +456,7 @@ describe('prompt markers', () => {
       await sleep(100);
       expect(rx.hits).toHaveLength(2);
       expect(rx.hits[0].body).toBe(rx.hits[1].body);
+      await waitFor(() => sim.counters().callbacks.length === 2);
       expect(sim.counters().callbacks.map((/** @type {any} */ c) => [c.jobId, c.status, c.reason])).toEqual([
         [jobId, 200, 'auto'],
         [jobId, 200, 'duplicate'],
@@ -651,6 +652,7 @@ describe('callbacks', () => {
       expect(JSON.parse(rx.hits[0].body)).toMatchObject({ status: 'FAILED', message: 'prompt violation', jobId });
       await sleep(200);
       expect(rx.hits).toHaveLength(1);
+      await waitFor(() => sim.counters().callbacks.length === 1);
       expect(sim.counters().callbacks[0].status).toBe(500);
     } finally {
       await rx.close();
@@ -665,6 +667,7 @@ describe('callbacks', () => {
       await waitFor(() => rx.hits.length === 3);
       await sleep(150);
       expect(rx.hits).toHaveLength(3);
+      await waitFor(() => sim.getJob(jobId).callbacks.length === 3);
       expect(sim.getJob(jobId).callbacks.map((/** @type {any} */ c) => c.status)).toEqual([503, 500, 200]);
       // connection refused: every attempt is recorded with an error
       sim.configure({ callbackRetries: 1 });
@@ -766,7 +769,9 @@ describe('callbacks', () => {
       for (let i = 0; i < 6; i++) {
         ids.push(await submitOk({ model: 'sora-2', prompt: `j${i} [sim:render=${i * 40}]`, hookUrl: `${rx.base}/j${i}` }));
       }
-      await waitFor(() => rx.hits.length === 6, 10_000);
+      // The simulator records a delivery once it has the answer, which comes after the receiver's hit.
+      await waitFor(() => ids.every((id) => sim.getJob(id).callbacks.length === 1), 10_000);
+      expect(rx.hits).toHaveLength(6);
       const jobs = ids.map((id) => sim.getJob(id));
       const { CallbackSender } = require('./simulator/callbacks');
       const draws = (/** @type {number} */ seed) => {
@@ -778,7 +783,7 @@ describe('callbacks', () => {
       const endOrder = [...jobs].sort((a, b) => Date.parse(a.endedAt) - Date.parse(b.endedAt));
       const drawn = draws(7);
       endOrder.forEach((job, index) => {
-        expect(Date.parse(job.callbacks[0].at) - Date.parse(job.endedAt)).toBeGreaterThanOrEqual(drawn[index] - 2);
+        expect(Date.parse(job.callbacks[0].sentAt) - Date.parse(job.endedAt)).toBeGreaterThanOrEqual(drawn[index] - 2);
       });
       // The delays differ by more than the 40 ms between the ends, so they reorder the callbacks
       // (which order they arrive in on a loaded machine is not asserted: any delivery may come late).
