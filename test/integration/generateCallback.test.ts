@@ -744,14 +744,16 @@ describe('for real over HTTP: TTAPI and the node\'s look-again loop call the res
 		for (let waited = 0; !sim.getJob(jobId)!.callbacks.length && waited < 5000; waited += 25) await sleep(25);
 		expect(sim.getJob(jobId)!.callbacks.map((callback: any) => callback.status)).toEqual([409]);
 		// n8n saves the wait only after the loop's first look (1 s): that one is refused too.
-		await sleep(1500);
+		const firstLookRefused = () =>
+			server.refused.some((entry) => entry.url.includes(`/${pathIdOf(paused)}?signature=${SIGNATURE}&ttapiLook=1`) && entry.statusCode === 409);
+		for (let waited = 0; !firstLookRefused() && waited < 5000; waited += 25) await sleep(25);
+		expect(firstLookRefused()).toBe(true);
 		server.register(paused.executionId, paused.stored);
 
 		const items = await server.waitForResume(paused.executionId, 15_000);
 		expect(items[0].json).toMatchObject({ jobId, status: 'SUCCESS' });
 		const resuming = server.calls.find((entry) => entry.executionId === pathIdOf(paused) && entry.resumed);
 		expect(resuming?.query.ttapiLook).toBe('1');
-		expect(server.refused.some((entry) => entry.url.includes(`/${pathIdOf(paused)}?signature=${SIGNATURE}&ttapiLook=1`) && entry.statusCode === 409)).toBe(true);
 	});
 
 	it("TTAPI's record lagging its callback by 3 s: answered 503, then this process looks again (1 s, 2 s, 4 s …): resumed within seconds", async () => {
