@@ -31,16 +31,7 @@ async function phase(ctx, earlier, { only } = {}) {
 	{
 		// "Left behind" means still open once n8n is quiet: a trigger execution that TTAPI's last
 		// resend started a second before this check is still claiming its job, not hanging.
-		const isOpen = (r) => ['running', 'waiting', 'new'].includes(r.status);
-		const t0 = Date.now();
-		let rows;
-		for (;;) {
-			rows = await ctx.n8n.dbQuery('SELECT id, workflowId, status FROM execution_entity');
-			if (!rows.some(isOpen) || Date.now() - t0 >= QUIET_WITHIN_MS) break;
-			await ctx.sleep(1000);
-		}
-		const waitedS = Math.round((Date.now() - t0) / 1000);
-		const open = rows.filter(isOpen);
+		const { rows, open, waitedS } = await ctx.quietExecutions({ withinMs: QUIET_WITHIN_MS });
 		const triggerIds = new Set([ctx.workflows.trigger.id, ctx.workflows.triggerQueue.id, ctx.workflows.triggerWrongKey.id]);
 		const triggerRows = rows.filter((r) => triggerIds.has(r.workflowId));
 		// crashed: killed by n8n at its shutdown limit in the shutdown row, which checked that each holds its job

@@ -229,6 +229,24 @@ async function setupLine(line, { log, packageDir }) {
 		reportsOf(execId) {
 			return sink.reports.filter((r) => String(r.exec) === String(execId));
 		},
+		/**
+		 * Waits until n8n has no execution running, waiting or new (of `workflowIds` when given),
+		 * at most `withinMs`. A 200 to a webhook call means n8n started the execution, not that it
+		 * reached Report: what an execution did can be read only once it has ended.
+		 * Returns every execution row then, the open ones among those watched, and the wait in seconds.
+		 */
+		async quietExecutions({ workflowIds, withinMs = 60_000 } = {}) {
+			const watched = (r) => !workflowIds || workflowIds.includes(r.workflowId);
+			const isOpen = (r) => watched(r) && ['running', 'waiting', 'new'].includes(r.status);
+			const t0 = Date.now();
+			let rows;
+			for (;;) {
+				rows = await n8n.dbQuery('SELECT id, workflowId, status FROM execution_entity');
+				if (!rows.some(isOpen) || Date.now() - t0 >= withinMs) break;
+				await sleep(1000);
+			}
+			return { rows, open: rows.filter(isOpen), waitedS: Math.round((Date.now() - t0) / 1000) };
+		},
 		/** Trigger executions that reported a job (via the trigger workflow's Report node). */
 		triggerReports(jobId) {
 			return sink.reports.filter((r) => r.node === 'Sora Trigger' && r.json && r.json.jobId === jobId);

@@ -375,16 +375,18 @@ async function phase(ctx, _earlier, { only } = {}) {
 				ctx.log(`restart 2: ${late} first callbacks to the Sora Trigger got no 200; the busiest processes as n8n began to stop:\n${machineAtStop}\nn8n's log up to its stop:\n${shutdownLog}`);
 			}
 			const stockDelivered = await Promise.all(stockDeliveries);
-			await ctx.sleep(3000);
+			// The last answers started executions that may still be claiming or downloading their job.
+			const quiet = await ctx.quietExecutions({ workflowIds: [ctx.workflows.trigger.id, ctx.workflows.stockWebhook.id], withinMs: 120_000 });
 			// A callback that n8n answered 200 with its start-up page ran nowhere: n8n's loss, counted
 			// apart (see RESEND_AFTER_MS); the stock Webhook's callbacks meet it the same way.
 			const startUpPage = (statuses) => /^n8n is starting up/.test(statuses.last ?? '');
 			const tally = (list, countOf) => {
-				const seen = list.map(({ jobId, statuses }) => ({ answers: shown(statuses), count: countOf(jobId), startUp: startUpPage(statuses) }));
+				const seen = list.map(({ jobId, statuses }) => ({ jobId, answers: shown(statuses), count: countOf(jobId), startUp: startUpPage(statuses) }));
 				const groups = {};
 				for (const x of seen) groups[`[${x.answers} → ${x.count}]`] = (groups[`[${x.answers} → ${x.count}]`] || 0) + 1;
 				return {
 					lost: seen.filter((x) => x.count === 0 && !x.startUp).length,
+					lostJobs: seen.filter((x) => x.count === 0 && !x.startUp).map((x) => x.jobId),
 					startUp: seen.filter((x) => x.count === 0 && x.startUp).length,
 					twice: seen.filter((x) => x.count > 1).length,
 					text: Object.entries(groups).map(([k, n]) => `${k} ×${n}`).join(' '),
@@ -429,9 +431,10 @@ async function phase(ctx, _earlier, { only } = {}) {
 			const share = (n, of) => (of ? n / of : 0);
 			const pass =
 				delivered.length > 0 &&
+				quiet.open.length === 0 &&
 				(answersFirst || share(ours.lost, delivered.length) <= share(stock.lost, stockDelivered.length)) &&
 				unexplained.length === 0;
-			add(row, pass, `${down2}; ${delivered.length} jobs called back to the Sora Trigger during the shutdown: ${ours.lost} without an execution (and ${ours.startUp} answered by n8n's start-up page), ${ours.twice} with two or more (resent after an answer that never came, and logged as unchecked: ${listed(explained)}; otherwise: ${listed(unexplained)}); [answers → executions] × jobs: ${ours.text}. Stock Webhook, ${stockDelivered.length} jobs: ${stock.lost} without an execution (and ${stock.startUp} answered by n8n's start-up page), ${stock.twice} with two or more; ${stock.text}. Killed by n8n at its shutdown limit, kept as crashed executions holding the job: ${crashed.length ? crashed.join(', ') : 'none'}`);
+			add(row, pass, `${down2}; ${delivered.length} jobs called back to the Sora Trigger during the shutdown: ${ours.lost} without an execution${ours.lost ? ` (${ours.lostJobs.join(', ')})` : ''} (and ${ours.startUp} answered by n8n's start-up page), ${ours.twice} with two or more (resent after an answer that never came, and logged as unchecked: ${listed(explained)}; otherwise: ${listed(unexplained)}); [answers → executions] × jobs: ${ours.text}. Stock Webhook, ${stockDelivered.length} jobs: ${stock.lost} without an execution (and ${stock.startUp} answered by n8n's start-up page), ${stock.twice} with two or more; ${stock.text}. Killed by n8n at its shutdown limit, kept as crashed executions holding the job: ${crashed.length ? crashed.join(', ') : 'none'}; counted after ${quiet.waitedS} s for running executions to end${quiet.open.length ? `, still open: ${quiet.open.map((r) => r.id).join(', ')}` : ''}`);
 		}
 		if (waits) {
 			const row = result('shutdown: the final callbacks of 3 waiting executions arrive while n8n shuts down (their jobs end as it begins; one callback early, two as it finishes its last execution; TTAPI resends anything but a 2xx)', 'callback', 'each execution ends with SUCCESS and the video (now or after the restart)', 11);
