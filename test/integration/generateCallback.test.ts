@@ -182,6 +182,10 @@ async function jobsEnded(jobIds: string[], timeoutMs = 10_000): Promise<void> {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Waits until `condition` holds or `withinMs` has passed (the caller's expect then says which). */
+async function until(condition: () => boolean, withinMs: number): Promise<void> {
+	for (let waited = 0; !condition() && waited < withinMs; waited += 10) await sleep(10);
+}
 
 function expectNoSecrets(value: unknown) {
 	const text = JSON.stringify(value ?? null);
@@ -659,7 +663,7 @@ describe("webhook(): the node's own looks", () => {
 		expect(sim.counters().fetchCallsByJob).toEqual({ [job1]: 1 }); // stops at the first job still running
 
 		await jobsEnded([job1]);
-		for (let waited = 0; sim.counters().droppedCallbacks < 2 && waited < 2000; waited += 10) await sleep(10);
+		await until(() => sim.counters().droppedCallbacks >= 2, 2000);
 		expect(sim.counters().droppedCallbacks).toBe(2); // both of TTAPI's callbacks were lost
 		const found = await call(paused, look(paused));
 		expectResumed(found);
@@ -741,12 +745,12 @@ describe('for real over HTTP: TTAPI and the node\'s look-again loop call the res
 		});
 		const [jobId] = jobIdsOf(paused);
 		// Until n8n has saved the execution as waiting, it answers 409 "running" to everyone.
-		for (let waited = 0; !sim.getJob(jobId)!.callbacks.length && waited < 5000; waited += 25) await sleep(25);
+		await until(() => sim.getJob(jobId)!.callbacks.length > 0, 5000);
 		expect(sim.getJob(jobId)!.callbacks.map((callback: any) => callback.status)).toEqual([409]);
 		// n8n saves the wait only after the loop's first look (1 s): that one is refused too.
 		const firstLookRefused = () =>
 			server.refused.some((entry) => entry.url.includes(`/${pathIdOf(paused)}?signature=${SIGNATURE}&ttapiLook=1`) && entry.statusCode === 409);
-		for (let waited = 0; !firstLookRefused() && waited < 5000; waited += 25) await sleep(25);
+		await until(firstLookRefused, 5000);
 		expect(firstLookRefused()).toBe(true);
 		server.register(paused.executionId, paused.stored);
 

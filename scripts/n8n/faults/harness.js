@@ -235,7 +235,7 @@ async function setupLine(line, { log, packageDir }) {
 		 * reached Report: what an execution did can be read only once it has ended.
 		 * Returns every execution row then, the open ones among those watched, and the wait in seconds.
 		 */
-		async quietExecutions({ workflowIds, withinMs = 60_000 } = {}) {
+		async quietExecutions({ workflowIds, withinMs }) {
 			const watched = (r) => !workflowIds || workflowIds.includes(r.workflowId);
 			const isOpen = (r) => watched(r) && ['running', 'waiting', 'new'].includes(r.status);
 			const t0 = Date.now();

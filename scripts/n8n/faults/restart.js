@@ -384,9 +384,10 @@ async function phase(ctx, _earlier, { only } = {}) {
 				const seen = list.map(({ jobId, statuses }) => ({ jobId, answers: shown(statuses), count: countOf(jobId), startUp: startUpPage(statuses) }));
 				const groups = {};
 				for (const x of seen) groups[`[${x.answers} → ${x.count}]`] = (groups[`[${x.answers} → ${x.count}]`] || 0) + 1;
+				const lostJobs = seen.filter((x) => x.count === 0 && !x.startUp).map((x) => x.jobId);
 				return {
-					lost: seen.filter((x) => x.count === 0 && !x.startUp).length,
-					lostJobs: seen.filter((x) => x.count === 0 && !x.startUp).map((x) => x.jobId),
+					lost: lostJobs.length,
+					lostJobs,
 					startUp: seen.filter((x) => x.count === 0 && x.startUp).length,
 					twice: seen.filter((x) => x.count > 1).length,
 					text: Object.entries(groups).map(([k, n]) => `${k} ×${n}`).join(' '),
